@@ -1,0 +1,199 @@
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Config, LogLevel } from './config.js';
+import { type DatabaseHandle, isShareable } from './db/database.js';
+import { KeyCache } from './platform/api-keys/cache.js';
+import { redactKeys } from './platform/api-keys/format.js';
+import { redisInvalidationPublisher, subscribeToInvalidations } from './platform/api-keys/invalidation.js';
+import { apiKeyRoutes } from './platform/api-keys/routes.js';
+import type { AppContext } from './platform/context.js';
+import { registerApi } from './platform/http/api-plugin.js';
+import { apiPathOf } from './platform/http/api-request.js';
+import {
+  BODY_LIMIT_BYTES,
+  registerJsonParser,
+  registerResponseSerializer,
+  registerValidators,
+} from './platform/http/content.js';
+import { registerErrorHandling } from './platform/http/error-handler.js';
+import { AppMetrics } from './platform/metrics/metrics.js';
+import { metricsRoutes, registerHttpMetrics } from './platform/metrics/routes.js';
+import { registerDocs } from './platform/openapi/docs.js';
+import { opsRoutes } from './platform/ops/routes.js';
+import { RateLimiter, type RateLimitPolicy } from './platform/rate-limit/limiter.js';
+import { MemoryRateLimitStore } from './platform/rate-limit/memory-store.js';
+import { RedisRateLimitStore } from './platform/rate-limit/redis-store.js';
+import type { RateLimitStore } from './platform/rate-limit/store.js';
+import { registerRequestLog } from './platform/request-log/record.js';
+import { WorkerSink } from './platform/request-log/worker-sink.js';
+import { type RequestLogOptions, RequestLogWriter } from './platform/request-log/writer.js';
+import { versionRoutes } from './platform/versioning/routes.js';
+import { LATEST_API_VERSION, type VersionContext } from './platform/versioning/versions.js';
+import { resourceRoutes } from './resources/routes.js';
+import { type Clock, systemClock } from './shared/clock.js';
+import { newRequestId } from './shared/ids.js';
+import './platform/http/fastify-types.js';
+
+export interface AppDependencies {
+  database: DatabaseHandle;
+  /** A Redis client to share state with other processes; by default one is opened when config.redisUrl is set. */
+  redis?: Redis | null;
+  clock?: Clock;
+  /**
+   * `false` for no log; otherwise overrides of the level (default from config) and the destination (default
+   * stdout). Whatever the overrides, the Authorization header stays redacted.
+   */
+  logger?: false | { level?: LogLevel; stream?: LogStream };
+  /** Overrides of the request log's batching and timers (tests turn the timers off and flush explicitly). */
+  requestLog?: Partial<RequestLogOptions>;
+  /**
+   * Write the request log from a worker thread with its own connection (default: whenever the database can be
+   * opened twice, i.e. file SQLite or PostgreSQL), keeping its SQLite work off the thread that serves requests.
+   */
+  requestLogInWorker?: boolean;
+  /**
+   * Rate limiting: by default the plan table's limits, counted in Redis when there is a client, else in memory.
+   * Tests inject a store (Redis on the test clock); the benchmark a policy whose limits it never reaches.
+   */
+  rateLimit?: { store?: RateLimitStore; policy?: RateLimitPolicy };
+}
+
+export interface LogStream {
+  write(line: string): void;
+}
+
+export type App = FastifyInstance;
+
+/**
+ * Log every request without ever writing a key: Authorization is redacted wherever it appears, and key-shaped
+ * tokens are cut out of logged URLs (clients do put keys in query strings).
+ */
+function loggerOptions(config: Config, overrides: AppDependencies['logger']): FastifyServerOptions['logger'] {
+  if (overrides === false) return false;
+  const stream = overrides?.stream;
+  return {
+    level: overrides?.level ?? config.logLevel,
+    redact: {
+      paths: ['req.headers.authorization', 'headers.authorization', '*.authorization'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: redactKeys(request.url),
+        remoteAddress: request.ip,
+      }),
+    },
+    ...(stream ? { stream } : {}),
+  };
+}
+
+/** A hop count trusts that many proxies in front of us; Fastify's typings take that form as a function. */
+function trustProxyOption(
+  trust: Config['trustProxy'],
+): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+}
+
+/** Builds the Fastify app with every face (API, docs, ops). Never listens: main.ts and tests decide that. */
+export async function buildApp(config: Config, deps: AppDependencies): Promise<App> {
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({
+    logger: loggerOptions(config, deps.logger),
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => newRequestId(),
+    requestIdHeader: false,
+    trustProxy: trustProxyOption(config.trustProxy),
+  });
+
+  // A client passed in belongs to the caller; one opened here is closed with the app.
+  const ownsRedis = deps.redis === undefined && config.redisUrl !== undefined;
+  const redis = deps.redis !== undefined ? deps.redis : config.redisUrl ? new Redis(config.redisUrl) : null;
+  const logInvalidationError = (error: unknown) =>
+    app.log.error({ err: error }, 'key-cache invalidation failed');
+  const context: AppContext = {
+    config,
+    redis,
+    database: deps.database,
+    clock,
+    keyCache: new KeyCache(clock, {
+      ...(redis ? { publish: redisInvalidationPublisher(redis, logInvalidationError) } : {}),
+    }),
+    requestLog: new RequestLogWriter(deps.database.db, clock, app.log, {
+      retentionDays: config.logRetentionDays,
+      ...((deps.requestLogInWorker ?? isShareable(deps.database.options))
+        ? { sink: new WorkerSink(deps.database.options) }
+        : {}),
+      // GET /v1/api-key answers from the cached key row, so the cached copy follows its lastUsedAt.
+      onKeyUsesStored: (lastUsedAt) => {
+        for (const [keyId, at] of lastUsedAt) context.keyCache.noteLastUsed(keyId, at);
+      },
+      ...deps.requestLog,
+    }),
+    // Read at scrape time, so the context is complete by then.
+    metrics: new AppMetrics(() => context),
+    rateLimiter: new RateLimiter({
+      store:
+        deps.rateLimit?.store ?? (redis ? new RedisRateLimitStore(redis) : new MemoryRateLimitStore(clock)),
+      clock,
+      logger: app.log,
+      policy: deps.rateLimit?.policy,
+    }),
+    logger: app.log,
+  };
+  context.rateLimiter.onRefused((refusal) => context.metrics.recordRateLimitRefusal(refusal.reason));
+  app.decorate('context', context);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('apiVersion', null);
+  app.decorateRequest('recognisedKey', null);
+  app.decorateRequest('errorCode', null);
+  // Each request gets its own object in onRequest (Fastify forbids shared reference values on decorators).
+  app.decorateRequest('versionContext', undefined as unknown as VersionContext);
+  app.decorateRequest('apiPath', null);
+  app.decorateRequest('routeConfig', undefined as unknown as FastifyRequest['routeOptions']['config']);
+
+  // Per-request hooks are synchronous callbacks where they can be: an async hook costs a promise and a microtask
+  // on every request (measured with bench/pipeline.ts).
+  app.addHook('onRequest', (request, reply, done) => {
+    request.apiPath = apiPathOf(request.url);
+    request.routeConfig = request.routeOptions.config;
+    request.versionContext = {};
+    reply.header('X-Request-Id', request.id);
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.apiPath !== null) {
+      reply.header('X-Api-Version', request.apiVersion ?? LATEST_API_VERSION);
+    }
+    done(null, payload);
+  });
+  // Other processes' revocations reach this one's key cache at once, not only when entries expire.
+  const unsubscribe = redis
+    ? await subscribeToInvalidations(redis, context.keyCache, logInvalidationError)
+    : async () => {};
+  app.addHook('onClose', async () => {
+    await unsubscribe();
+    await context.requestLog.close();
+    if (ownsRedis) await redis?.quit();
+  });
+
+  // Root hooks, added before any route: they must see /v1 requests that no route matched or that auth refused.
+  registerRequestLog(app, context);
+  registerHttpMetrics(app, context);
+  registerErrorHandling(app);
+  registerJsonParser(app);
+  registerResponseSerializer(app);
+  registerValidators(app);
+
+  await registerDocs(app, config);
+  await registerApi(app, context, (api) => {
+    apiKeyRoutes(api, context);
+    versionRoutes(api);
+    resourceRoutes(api, context);
+  });
+  opsRoutes(app, context);
+  metricsRoutes(app, context);
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+
+  return app;
+}

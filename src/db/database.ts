@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  Kysely,
+  type LogEvent,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './tables.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** How it was opened, so another thread can open its own connection to the same database. */
+  readonly options: DatabaseOptions;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent, SQLite is used. */
+  databaseUrl?: string | undefined;
+  /** SQLite file path, or ':memory:'. Ignored with databaseUrl. */
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (tests give each run its own). */
+  schema?: string;
+  /** Called for every executed query (tests count queries with it). */
+  onQuery?: (event: LogEvent) => void;
+  /** Max pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export function sqliteFileIn(dataDir: string): string {
+  fs.mkdirSync(dataDir, { recursive: true });
+  return path.join(dataDir, 'punchclock.sqlite');
+}
+
+/** True when another thread or process can open the same database (not an in-memory SQLite database). */
+export function isShareable(options: DatabaseOptions): boolean {
+  return (
+    Boolean(options.databaseUrl) || (options.sqliteFile !== undefined && options.sqliteFile !== ':memory:')
+  );
+}
+
+export function openDatabase(options: DatabaseOptions): DatabaseHandle {
+  const log = options.onQuery;
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    return { db, dialect: 'postgres', options, close: () => db.destroy() };
+  }
+  const sqlite = new SQLite(options.sqliteFile ?? ':memory:');
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    ...(log ? { log } : {}),
+  });
+  return { db, dialect: 'sqlite', options, close: () => db.destroy() };
+}
+
+export interface MigrationOutcome {
+  applied: string[];
+}
+
+/** Applies every pending migration. Safe to run on every start and from `punchclock migrate`. */
+/** Names of the applied migrations, or null when the migration table does not exist yet. */
+async function appliedMigrations(db: Kysely<Database>): Promise<Set<string> | null> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    return new Set(rows.map((row) => row.name));
+  } catch {
+    return null;
+  }
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
+  // The usual case — every server start and CLI command on a migrated database — is answered by one query. Kysely's
+  // migrator would introspect every table of every schema first, which is slow on a shared PostgreSQL and fails
+  // while another schema is being dropped.
+  const applied = await appliedMigrations(db);
+  const known = Object.keys(await migrationProvider.getMigrations());
+  if (applied && known.every((name) => applied.has(name))) return { applied: [] };
+
+  // Kysely looks for its migration tables in every visible schema; pin them to the connection's own schema so
+  // another schema in the same database (another app, or a parallel test) cannot be mistaken for ours.
+  const migrationTableSchema =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** A cheap round trip, for /readyz. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

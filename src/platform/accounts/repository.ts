@@ -1,0 +1,86 @@
+import { type Kysely, PostgresAdapter } from 'kysely';
+import type { AccountRow, Database, UserRow } from '../../db/tables.js';
+
+type Db = Kysely<Database>;
+
+export async function insertAccount(db: Db, row: AccountRow): Promise<void> {
+  await db.insertInto('accounts').values(row).execute();
+}
+
+export async function findAccount(db: Db, accountId: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+}
+
+/**
+ * Holds the account's row until the transaction ends, so that checks of per-account caps and the writes they guard
+ * run one at a time. PostgreSQL only: SQLite runs one write transaction at a time anyway.
+ */
+export async function lockAccount(db: Db, accountId: string): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+}
+
+export async function countAccounts(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function updateAccount(
+  db: Db,
+  accountId: string,
+  changes: Partial<Pick<AccountRow, 'api_access' | 'api_version' | 'name' | 'plan' | 'timezone'>> & {
+    updated_at: string;
+  },
+): Promise<AccountRow | undefined> {
+  await db.updateTable('accounts').set(changes).where('id', '=', accountId).execute();
+  return findAccount(db, accountId);
+}
+
+/** Pins the account's API version only if it has none yet (first key creation). */
+export async function pinApiVersionIfUnset(
+  db: Db,
+  accountId: string,
+  version: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set({ api_version: version, updated_at: now })
+    .where('id', '=', accountId)
+    .where('api_version', 'is', null)
+    .execute();
+}
+
+export async function insertUser(db: Db, row: UserRow): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export async function findUser(db: Db, accountId: string, userId: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export async function updateUser(
+  db: Db,
+  accountId: string,
+  userId: string,
+  changes: Partial<Pick<UserRow, 'active' | 'role' | 'name'>> & { updated_at: string },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set(changes)
+    .where('account_id', '=', accountId)
+    .where('id', '=', userId)
+    .execute();
+}

@@ -1,0 +1,150 @@
+import { isUniqueViolation } from '../../db/errors.js';
+import type { AccountRow, UserRow } from '../../db/tables.js';
+import { newId } from '../../shared/ids.js';
+import { isValidTimeZone } from '../../shared/timezones.js';
+import type { ServiceContext } from '../context.js';
+import { ApiError, notFound } from '../errors/api-error.js';
+import { generatePassword, hashPassword } from './passwords.js';
+import { isPlan, PLANS, type Plan } from './plans.js';
+import * as repo from './repository.js';
+
+export interface AccountObject {
+  id: string;
+  object: 'account';
+  name: string;
+  plan: Plan;
+  timezone: string;
+  apiAccess: boolean;
+  apiVersion: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toAccountObject(row: AccountRow): AccountObject {
+  return {
+    id: row.id,
+    object: 'account',
+    name: row.name,
+    plan: row.plan,
+    timezone: row.timezone,
+    apiAccess: row.api_access === 1,
+    apiVersion: row.api_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface CreateAccountInput {
+  name: string;
+  plan?: string | undefined;
+  timezone?: string | undefined;
+  apiAccess?: boolean | undefined;
+  adminEmail: string;
+  adminName?: string | undefined;
+  /** Generated when omitted; returned once either way. */
+  adminPassword?: string | undefined;
+}
+
+export interface CreatedAccount {
+  account: AccountObject;
+  admin: { id: string; email: string; password: string };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Creates an account with its first administrator (the operator's `accounts create`, and the demo). */
+export async function createAccountWithAdmin(
+  ctx: ServiceContext,
+  input: CreateAccountInput,
+): Promise<CreatedAccount> {
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 200) {
+    throw new ApiError('parameter_invalid', 'The account name has 1 to 200 characters.', { param: 'name' });
+  }
+  const plan = input.plan ?? 'trial';
+  if (!isPlan(plan)) {
+    throw new ApiError('parameter_invalid', `Unknown plan "${plan}". Plans: ${PLANS.join(', ')}.`, {
+      param: 'plan',
+    });
+  }
+  const timezone = input.timezone ?? 'UTC';
+  if (!isValidTimeZone(timezone)) {
+    throw new ApiError(
+      'invalid_timezone',
+      `"${timezone}" is not an IANA time zone (for example "America/Chicago").`,
+      {
+        param: 'timezone',
+      },
+    );
+  }
+  const email = input.adminEmail.trim().toLowerCase();
+  if (!EMAIL.test(email)) {
+    throw new ApiError('parameter_invalid', `"${input.adminEmail}" is not an email address.`, {
+      param: 'adminEmail',
+    });
+  }
+  const password = input.adminPassword ?? generatePassword();
+  if (password.length < 10) {
+    throw new ApiError('parameter_invalid', 'The admin password needs at least 10 characters.', {
+      param: 'adminPassword',
+    });
+  }
+
+  const now = ctx.clock.now().toISOString();
+  const account: AccountRow = {
+    id: newId('account'),
+    name,
+    plan,
+    timezone,
+    api_access: input.apiAccess === false ? 0 : 1,
+    api_version: null,
+    created_at: now,
+    updated_at: now,
+  };
+  const admin: UserRow = {
+    id: newId('user'),
+    account_id: account.id,
+    email,
+    name: input.adminName ?? 'Administrator',
+    password_hash: await hashPassword(password),
+    role: 'administrator',
+    active: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await ctx.database.db.transaction().execute(async (trx) => {
+      await repo.insertAccount(trx, account);
+      await repo.insertUser(trx, admin);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ApiError('email_taken', `A user with the email ${email} already exists.`, {
+        param: 'adminEmail',
+      });
+    }
+    throw error;
+  }
+  return { account: toAccountObject(account), admin: { id: admin.id, email, password } };
+}
+
+/** The operator switch for an account's API access; keys stop (or start) working within the cache lifetime. */
+export async function setApiAccess(
+  ctx: ServiceContext,
+  accountId: string,
+  enabled: boolean,
+): Promise<AccountObject> {
+  const row = await repo.updateAccount(ctx.database.db, accountId, {
+    api_access: enabled ? 1 : 0,
+    updated_at: ctx.clock.now().toISOString(),
+  });
+  if (!row) throw notFound('Account', accountId, 'accountId');
+  ctx.keyCache.invalidateAccount(accountId);
+  return toAccountObject(row);
+}
+
+export async function getAccount(ctx: ServiceContext, accountId: string): Promise<AccountObject> {
+  const row = await repo.findAccount(ctx.database.db, accountId);
+  if (!row) throw notFound('Account', accountId, 'accountId');
+  return toAccountObject(row);
+}

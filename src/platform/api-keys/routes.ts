@@ -1,0 +1,28 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { principalOf } from '../http/principal.js';
+import { operation } from '../http/route-schema.js';
+import { ApiKeySchema } from './schema.js';
+import { toApiKeyObject } from './service.js';
+
+export function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/api-key',
+    {
+      // Any valid key may read its own metadata: integrations use it to check their setup.
+      config: { scope: null },
+      schema: operation(
+        {
+          operationId: 'getCurrentApiKey',
+          summary: 'Retrieve the calling API key',
+          description: "The calling key's own metadata (never the key itself). Needs no scope.",
+          tags: ['API keys'],
+        },
+        { response: { 200: ApiKeySchema } },
+      ),
+    },
+    // Served from the key row authentication just verified: a self-check should not cost a second lookup.
+    async (request) => toApiKeyObject(principalOf(request).key, ctx.clock.now()),
+  );
+}

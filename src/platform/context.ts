@@ -1,0 +1,28 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
+import type { KeyCache } from './api-keys/cache.js';
+import type { AppMetrics } from './metrics/metrics.js';
+import type { RateLimiter } from './rate-limit/limiter.js';
+import type { RequestLogWriter } from './request-log/writer.js';
+
+/** What services need, built once per process (or per test) and passed in: no globals. */
+export interface AppContext {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly clock: Clock;
+  readonly keyCache: KeyCache;
+  /** The request log, and keys' lastUsedAt with it: buffered, written in batches (DESIGN §3.9). */
+  readonly requestLog: RequestLogWriter;
+  readonly metrics: AppMetrics;
+  /** The /v1 rate limits (DESIGN §3.6): counters in Redis when `redis` is set, else in this process. */
+  readonly rateLimiter: RateLimiter;
+  readonly logger: FastifyBaseLogger;
+  /** Shared state across processes (rate-limit counters, cache invalidation); null in embedded mode. */
+  readonly redis: Redis | null;
+}
+
+/** The part of the context that the operator CLI and the portal share with the API. */
+export type ServiceContext = Pick<AppContext, 'database' | 'clock' | 'keyCache'>;

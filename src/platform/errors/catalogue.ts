@@ -1,0 +1,159 @@
+/**
+ * The one catalogue of error codes (DESIGN §3.2). Services throw `new ApiError('code', ...)`; the status and
+ * type come from here. docs/errors.md mirrors this table and a test keeps the two in sync.
+ */
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'authorization_error'
+  | 'rate_limit_error'
+  | 'api_error';
+
+export interface ErrorDefinition {
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly description: string;
+}
+
+export const ERROR_CATALOGUE = {
+  parameter_invalid: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: 'A parameter is missing or invalid; `param` names it.',
+  },
+  body_invalid_json: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: 'The request body is not valid JSON.',
+  },
+  invalid_api_version: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      'The X-Api-Version header names a version that does not exist; the message lists the supported ones.',
+  },
+  invalid_timezone: {
+    status: 400,
+    type: 'invalid_request_error',
+    description: 'A time zone is not a valid IANA name (for example `America/Chicago`).',
+  },
+  api_key_missing: {
+    status: 401,
+    type: 'authentication_error',
+    description: 'No `Authorization: Bearer <key>` header was sent.',
+  },
+  api_key_invalid: {
+    status: 401,
+    type: 'authentication_error',
+    description: 'The key is malformed, fails its checksum, or is unknown.',
+  },
+  api_key_revoked: { status: 401, type: 'authentication_error', description: 'The key was revoked.' },
+  api_key_expired: {
+    status: 401,
+    type: 'authentication_error',
+    description: 'The key has passed its expiry.',
+  },
+  api_key_owner_inactive: {
+    status: 401,
+    type: 'authentication_error',
+    description: 'The administrator who owns the key was deactivated or demoted; reassign or revoke the key.',
+  },
+  missing_scope: {
+    status: 403,
+    type: 'authorization_error',
+    description: 'The key lacks the scope the endpoint requires; the message names it.',
+  },
+  field_not_permitted: {
+    status: 403,
+    type: 'authorization_error',
+    description: "The write touches a field outside the key's field restrictions; `param` names it.",
+  },
+  api_access_disabled: {
+    status: 403,
+    type: 'authorization_error',
+    description: "API access is turned off for the key's account; the operator must enable it.",
+  },
+  administrator_required: {
+    status: 403,
+    type: 'authorization_error',
+    description: 'Only an active administrator of the account can create, roll or revoke API keys.',
+  },
+  plan_limit_reached: {
+    status: 403,
+    type: 'authorization_error',
+    description:
+      "The account's plan caps how many objects of this kind it may hold (trial: 25 employees, 5 locations, 2 webhook endpoints); the message names the plan and the cap.",
+  },
+  resource_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    description: 'The object does not exist in your account.',
+  },
+  route_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    description: 'No endpoint matches the method and path.',
+  },
+  employee_ref_taken: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'Another employee of the account already has this `employeeRef`.',
+  },
+  email_taken: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'A user with this email already exists.',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The Idempotency-Key was already used with a different request; use a new key.',
+  },
+  idempotency_key_in_use: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'A request with this Idempotency-Key is still running; retry when it has completed.',
+  },
+  active_key_limit: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'Trial accounts may hold only one active key; revoke it or upgrade the plan.',
+  },
+  api_key_not_active: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The key is revoked or expired, so it cannot be rolled or revoked again.',
+  },
+  body_too_large: {
+    status: 413,
+    type: 'invalid_request_error',
+    description: 'The request body exceeds 1 MiB.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    type: 'invalid_request_error',
+    description: 'The request body must be sent as `application/json`.',
+  },
+  rate_limited: {
+    status: 429,
+    type: 'rate_limit_error',
+    description: 'Too many requests; wait the number of seconds in `Retry-After`.',
+  },
+  daily_write_cap: {
+    status: 429,
+    type: 'rate_limit_error',
+    description:
+      "The account's plan caps write requests per day (trial: 500 in any 24 hours); wait the number of seconds in `Retry-After` or upgrade the plan.",
+  },
+  internal_error: {
+    status: 500,
+    type: 'api_error',
+    description: 'Something went wrong on our side; quote the requestId when you contact support.',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export function errorDefinition(code: ErrorCode): ErrorDefinition {
+  return ERROR_CATALOGUE[code];
+}

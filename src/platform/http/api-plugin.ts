@@ -1,0 +1,178 @@
+import cors from '@fastify/cors';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  assertWritableFields,
+  type FieldRestrictions,
+  restrictObject,
+} from '../api-keys/field-restrictions.js';
+import { grants } from '../api-keys/scopes.js';
+import { authenticate } from '../api-keys/verify.js';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../errors/api-error.js';
+import { registerIdempotency } from '../idempotency/hooks.js';
+import {
+  isSupportedVersion,
+  LATEST_API_VERSION,
+  renderForVersion,
+  SUPPORTED_API_VERSIONS,
+} from '../versioning/versions.js';
+import { routeNotFound } from './error-handler.js';
+import { addRouteHook, isWriteRoute } from './route-hooks.js';
+import './fastify-types.js';
+
+export const API_VERSION_HEADER = 'x-api-version';
+
+/** Headers browsers may read from /v1 responses (DESIGN §3.8). */
+export const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'X-Api-Version',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'RateLimit-Policy',
+  'RateLimit',
+  'Retry-After',
+  'Idempotent-Replayed',
+];
+
+/** The version a request asks for in X-Api-Version, if any, validated. */
+function requestedVersion(request: FastifyRequest): string | undefined {
+  const raw = request.headers[API_VERSION_HEADER];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (!isSupportedVersion(value.trim())) {
+    throw new ApiError(
+      'invalid_api_version',
+      `Unknown API version "${value}". Supported versions: ${SUPPORTED_API_VERSIONS.join(', ')}.`,
+      { param: 'X-Api-Version' },
+    );
+  }
+  return value.trim();
+}
+
+function restrictionFor(request: FastifyRequest): readonly string[] | undefined {
+  const resource = request.routeConfig.resource;
+  const restrictions: FieldRestrictions | null | undefined = request.principal?.fieldRestrictions;
+  return resource && restrictions ? restrictions[resource] : undefined;
+}
+
+function restrictPayload(payload: unknown, allowed: readonly string[]): unknown {
+  if (typeof payload !== 'object' || payload === null || 'error' in payload) return payload;
+  const body = payload as Record<string, unknown>;
+  if (body.object === 'list' && Array.isArray(body.data)) {
+    return {
+      ...body,
+      data: body.data.map((item) => restrictObject(item as Record<string, unknown>, allowed)),
+    };
+  }
+  return restrictObject(body, allowed);
+}
+
+/**
+ * Before validation: defaults that validation fills in (active, role…) are not fields the caller wrote. Attached
+ * only to routes that write a resource (see onRoute).
+ */
+function checkWritableFields(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  const allowed = restrictionFor(request);
+  const resource = request.routeConfig.resource;
+  try {
+    if (allowed && resource) assertWritableFields(request.body, resource, allowed);
+    done();
+  } catch (error) {
+    done(error as Error);
+  }
+}
+
+/**
+ * The /v1 machinery around every route: CORS, authentication, scope check (declared on the route), version
+ * resolution, field restrictions on writes and responses, and version rendering of responses.
+ */
+export async function registerApi(
+  app: FastifyInstance,
+  ctx: AppContext,
+  routes: (api: FastifyInstance) => Promise<void> | void,
+): Promise<void> {
+  await app.register(
+    async (api) => {
+      await api.register(cors, {
+        origin: '*',
+        methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Version'],
+        exposedHeaders: EXPOSED_HEADERS,
+        maxAge: 600,
+      });
+
+      api.addHook('onRoute', (route) => {
+        if (route.method === 'OPTIONS' || route.method === 'HEAD') return;
+        const config = route.config ?? {};
+        if (config.auth !== 'none' && config.scope === undefined) {
+          throw new Error(`Route ${route.method} ${route.url} must declare its scope (or scope: null).`);
+        }
+        // Only writes to a restrictable resource can break a field restriction: other routes skip the hook.
+        if (config.resource && isWriteRoute(route.method))
+          addRouteHook(route, 'preValidation', checkWritableFields);
+      });
+
+      api.addHook('onRequest', async (request, reply) => {
+        const config = request.routeConfig;
+        if (config.auth === 'none' || config.scope === undefined) {
+          // Public and unknown routes are charged to the client address: every /v1 response has a budget.
+          reply.headers(await ctx.rateLimiter.admitAnonymous(request.ip));
+          request.apiVersion = requestedVersion(request) ?? LATEST_API_VERSION;
+          return;
+        }
+        await ctx.rateLimiter.admitUnauthenticated(request.ip);
+        const principal = await authenticate(ctx, request.headers.authorization, (key) => {
+          request.recognisedKey = key;
+        }).catch(async (error: unknown) => {
+          // A failed authentication spends its client address's budget, never the budget of an account.
+          if (error instanceof ApiError && error.status === 401) {
+            reply.headers(await ctx.rateLimiter.noteAuthenticationFailure(request.ip));
+          } else if (error instanceof ApiError && error.code === 'api_access_disabled') {
+            // The account's API is off, so it has no budget to charge: the address pays, as for public routes.
+            reply.headers(await ctx.rateLimiter.admitAnonymous(request.ip));
+          }
+          throw error;
+        });
+        request.principal = principal;
+        // Before the scope check: a request refused for its scope costs the service like any other, and its 403
+        // carries the headers too.
+        reply.headers(await ctx.rateLimiter.admit(principal, request.method));
+        if (config.scope !== null && !grants(principal.scopes, config.scope)) {
+          throw new ApiError(
+            'missing_scope',
+            `This API key lacks the "${config.scope}" scope required by ${request.method} ${config.url}.`,
+          );
+        }
+        request.apiVersion = requestedVersion(request) ?? principal.accountApiVersion ?? LATEST_API_VERSION;
+      });
+
+      registerIdempotency(api, ctx);
+
+      api.addHook('preSerialization', (request, reply, payload: unknown, done) => {
+        if (reply.statusCode >= 400) return done(null, payload);
+        const allowed = restrictionFor(request);
+        const restricted = allowed ? restrictPayload(payload, allowed) : payload;
+        const version = request.apiVersion ?? LATEST_API_VERSION;
+        if (version === LATEST_API_VERSION) return done(null, restricted);
+        // Older shapes are not described by the latest response schema, so they are written as plain JSON.
+        reply.serializer(JSON.stringify);
+        renderForVersion(restricted, version, request.versionContext).then(
+          (rendered) => done(null, rendered),
+          (error: Error) => done(error),
+        );
+      });
+
+      api.setNotFoundHandler((request) => {
+        throw routeNotFound(request);
+      });
+
+      await routes(api);
+    },
+    { prefix: '/v1' },
+  );
+}

@@ -1,0 +1,82 @@
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
+import { build as buildSerializer } from 'fast-json-stringify';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors/api-error.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * JSON bodies: an empty body is "no body" (some clients send Content-Type on DELETE), anything else must parse.
+ * Other content types are refused by Fastify with 415 before reaching a route.
+ */
+export function registerJsonParser(app: FastifyInstance): void {
+  // The API speaks JSON only; Fastify's default text/plain parser would let other bodies reach validation.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    /^application\/([\w.+-]+\+)?json$/,
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        const parsed: unknown = JSON.parse(text, (key, value: unknown) => {
+          // Refuse prototype pollution attempts outright rather than silently dropping them.
+          if (key === '__proto__' || key === 'constructor') throw new SyntaxError(`forbidden key "${key}"`);
+          return value;
+        });
+        done(null, parsed);
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : 'invalid JSON';
+        done(new ApiError('body_invalid_json', `The request body is not valid JSON (${detail}).`), undefined);
+      }
+    },
+  );
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** Removes `required` recursively: response schemas document required fields, but field restrictions may drop them. */
+function withoutRequired(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutRequired);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'required' && Array.isArray(value)) continue;
+    out[key] = withoutRequired(value);
+  }
+  return out;
+}
+
+/**
+ * Response schemas are the serializer: fast-json-stringify writes only the documented fields. `required` is relaxed
+ * so that a field restriction can omit fields.
+ */
+export function registerResponseSerializer(app: FastifyInstance): void {
+  app.setSerializerCompiler(({ schema }) => {
+    const serialize = buildSerializer(withoutRequired(schema) as Parameters<typeof buildSerializer>[0]);
+    return (data) => serialize(data);
+  });
+}
+
+// ajv-formats is CommonJS with an `export =`; under NodeNext its default import is the module object.
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
+
+function validator(coerceTypes: 'array' | false): Ajv {
+  return addFormats(
+    new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false }),
+  );
+}
+
+/**
+ * Two validators. Query strings, path and header parameters arrive as text, so they are coerced ("25" → 25,
+ * "true" → true). JSON bodies are not: coercion would silently rewrite what the client sent — with nullable
+ * fields (anyOf [number, null]) Ajv turns `null` into `0` before trying the null branch.
+ */
+export function registerValidators(app: FastifyInstance): void {
+  const coercing = validator('array');
+  const strict = validator(false);
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema),
+  );
+}

@@ -1,0 +1,108 @@
+import type {
+  FastifyInstance,
+  FastifyRequest,
+  onSendAsyncHookHandler,
+  preHandlerAsyncHookHandler,
+  preValidationHookHandler,
+} from 'fastify';
+import type { AppContext } from '../context.js';
+import { addRouteHook, isWriteRoute } from '../http/route-hooks.js';
+import {
+  claimIdempotencyKey,
+  finishIdempotencyKey,
+  requestFingerprint,
+  sweepExpiredIdempotencyKeys,
+} from './service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The Idempotency-Key this request claimed; its response is stored when it is sent. */
+    idempotencyKey: string | null;
+    /** Fingerprint of the request as sent (before validation fills in defaults). */
+    idempotencyFingerprint: string | null;
+  }
+}
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const SWEEP_EVERY_MS = 3600 * 1000;
+
+/** The error code of a stored error response, so the request log records a replayed error as what it is. */
+function storedErrorCode(body: string): string | null {
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown } };
+    return typeof parsed.error?.code === 'string' ? parsed.error.code : null;
+  } catch {
+    return null;
+  }
+}
+
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers[IDEMPOTENCY_HEADER];
+  return Array.isArray(header) ? header[0] : header;
+}
+
+/**
+ * Idempotent writes (DESIGN §3.7) for every POST and PATCH of the /v1 context. Runs after authentication and
+ * validation, so invalid requests (400) are never stored; the claim and the stored response live in the database,
+ * so every process behind the load balancer sees them.
+ */
+export function registerIdempotency(api: FastifyInstance, ctx: AppContext): void {
+  api.decorateRequest('idempotencyKey', null);
+  api.decorateRequest('idempotencyFingerprint', null);
+
+  // The body as the client sent it: after validation it also holds schema defaults.
+  const fingerprint: preValidationHookHandler = (request, _reply, done) => {
+    if (idempotencyKeyOf(request) !== undefined) {
+      request.idempotencyFingerprint = requestFingerprint(request.method, request.url, request.body);
+    }
+    done();
+  };
+
+  const claim: preHandlerAsyncHookHandler = async (request, reply) => {
+    const key = idempotencyKeyOf(request);
+    const fingerprint = request.idempotencyFingerprint;
+    if (key === undefined || fingerprint === null || !request.principal) return;
+    const outcome = await claimIdempotencyKey(ctx, request.principal.accountId, key, fingerprint);
+    if (outcome.kind === 'replay') {
+      request.errorCode = storedErrorCode(outcome.body);
+      return reply
+        .code(outcome.status)
+        .header('Idempotent-Replayed', 'true')
+        .type('application/json; charset=utf-8')
+        .send(outcome.body);
+    }
+    request.idempotencyKey = key;
+  };
+
+  const finish: onSendAsyncHookHandler = async (request, reply, payload) => {
+    const key = request.idempotencyKey;
+    if (key === null || !request.principal) return payload;
+    request.idempotencyKey = null;
+    try {
+      await finishIdempotencyKey(ctx, request.principal.accountId, key, {
+        status: reply.statusCode,
+        body: typeof payload === 'string' ? payload : String(payload ?? ''),
+      });
+    } catch (error) {
+      // The response itself succeeded; the claim stays in progress until its lock lapses and a retry takes over.
+      request.log.error({ err: error }, 'could not store the idempotent response');
+    }
+    return payload;
+  };
+
+  // Only POST and PATCH take an Idempotency-Key: reads never pay for these hooks.
+  api.addHook('onRoute', (route) => {
+    if (!isWriteRoute(route.method)) return;
+    addRouteHook(route, 'preValidation', fingerprint);
+    addRouteHook(route, 'preHandler', claim);
+    addRouteHook(route, 'onSend', finish);
+  });
+
+  const sweep = setInterval(() => {
+    sweepExpiredIdempotencyKeys(ctx).catch((error: unknown) =>
+      ctx.logger.error({ err: error }, 'idempotency sweep failed'),
+    );
+  }, SWEEP_EVERY_MS);
+  sweep.unref();
+  api.addHook('onClose', async () => clearInterval(sweep));
+}

@@ -1,0 +1,18 @@
+import type { Bucket, RateLimitResult } from './sliding-window.js';
+
+/**
+ * Where the counters live: memory for one process (embedded mode), Redis when processes share them. Both decide
+ * with sliding-window.ts and pass the same test suite (test/platform/rate-limit/store-suite.ts).
+ *
+ * `scope` groups the buckets of one decision (an account id, `ip:<address>`): the Redis store puts it in a hash
+ * tag, so one request's counters sit in one Redis Cluster slot and a single script can update them atomically.
+ */
+export interface RateLimitStore {
+  /** All or nothing: takes one request from every bucket when every bucket fits, else from none. */
+  consume(scope: string, buckets: readonly Bucket[]): Promise<RateLimitResult>;
+  /** The same decision without taking anything: would a request pass now? */
+  peek(scope: string, buckets: readonly Bucket[]): Promise<RateLimitResult>;
+}
+
+/** The answer for no buckets at all (a caller with nothing to limit). */
+export const UNLIMITED: RateLimitResult = { allowed: true, buckets: [], refusedBy: [], retryAfterMs: 0 };

@@ -1,0 +1,92 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { containsText, toCount, toDbBoolean } from '../../db/columns.js';
+import type { Database, EmployeeRow, EmployeeUpdate, NewEmployeeRow } from '../../db/tables.js';
+import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
+
+type Db = Kysely<Database>;
+
+export interface EmployeeFilters {
+  active?: boolean | undefined;
+  search?: string | undefined;
+  updatedSince?: string | undefined;
+}
+
+/** The account filter and the list filters, shared by the page query and the count. */
+function filtered<O>(
+  query: SelectQueryBuilder<Database, 'employees', O>,
+  accountId: string,
+  filters: EmployeeFilters,
+): SelectQueryBuilder<Database, 'employees', O> {
+  let q = query.where('account_id', '=', accountId);
+  if (filters.active !== undefined) q = q.where('active', '=', toDbBoolean(filters.active));
+  if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
+  if (filters.search) {
+    const text = filters.search;
+    q = q.where((eb) =>
+      eb.or([
+        containsText(sql`first_name || ' ' || last_name`, text),
+        containsText(sql.ref('email'), text),
+        containsText(sql.ref('employee_ref'), text),
+      ]),
+    );
+  }
+  return q;
+}
+
+export async function insertEmployee(db: Db, row: NewEmployeeRow): Promise<void> {
+  await db.insertInto('employees').values(row).execute();
+}
+
+export async function findEmployee(db: Db, accountId: string, id: string): Promise<EmployeeRow | undefined> {
+  return db
+    .selectFrom('employees')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listEmployees(
+  db: Db,
+  accountId: string,
+  filters: EmployeeFilters,
+  page: PageRequest,
+): Promise<EmployeeRow[]> {
+  return keysetPage(
+    filtered(db.selectFrom('employees').selectAll(), accountId, filters),
+    page,
+    'id',
+  ).execute();
+}
+
+export async function countEmployees(db: Db, accountId: string, filters: EmployeeFilters): Promise<number> {
+  const row = await filtered(
+    db.selectFrom('employees').select((eb) => eb.fn.countAll<string | number>().as('n')),
+    accountId,
+    filters,
+  ).executeTakeFirstOrThrow();
+  return toCount(row.n);
+}
+
+export async function updateEmployee(
+  db: Db,
+  accountId: string,
+  id: string,
+  changes: EmployeeUpdate,
+): Promise<void> {
+  await db
+    .updateTable('employees')
+    .set(changes)
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteEmployee(db: Db, accountId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('employees')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

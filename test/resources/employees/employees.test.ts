@@ -1,0 +1,294 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  call,
+  createTestAccount,
+  createTestApp,
+  type ErrorBody,
+  type TestAccount,
+  type TestApp,
+} from '../../helpers/app.js';
+import { DIALECTS } from '../../helpers/dialects.js';
+
+interface Employee {
+  id: string;
+  object: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  employeeRef: string | null;
+  phone: string | null;
+  active: boolean;
+  role: string;
+  payRate: number | null;
+  timezone: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+interface List<T> {
+  object: string;
+  data: T[];
+  hasMore: boolean;
+  url: string;
+  totalCount?: number;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`employees (${dialect})`, () => {
+    let t: TestApp;
+    let account: TestAccount;
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      account = await createTestAccount(t);
+    });
+    after(() => t.close());
+
+    const create = (body: Record<string, unknown>, key = account.key) =>
+      call<Employee>(t, 'POST', '/v1/employees', { key, body });
+
+    test('create returns the full object with defaults', async () => {
+      const res = await create({
+        firstName: ' Grace ',
+        lastName: 'Hopper',
+        email: 'grace@example.com',
+        payRate: 31.255,
+      });
+      assert.equal(res.status, 201);
+      assert.match(res.body.id, /^emp_[0-9A-Z]{26}$/);
+      assert.deepEqual(
+        { ...res.body, id: undefined },
+        {
+          id: undefined,
+          object: 'employee',
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          email: 'grace@example.com',
+          employeeRef: null,
+          phone: null,
+          active: true,
+          role: 'employee',
+          payRate: 31.26,
+          timezone: null,
+          createdAt: '2026-11-01T12:00:00.000Z',
+          updatedAt: '2026-11-01T12:00:00.000Z',
+        },
+      );
+      const fetched = await call<Employee>(t, 'GET', `/v1/employees/${res.body.id}`, { key: account.key });
+      assert.equal(fetched.status, 200);
+      assert.deepEqual(fetched.body, res.body);
+    });
+
+    test('update changes only the fields sent, clears with null and moves updatedAt', async () => {
+      const { body: emp } = await create({
+        firstName: 'Alan',
+        lastName: 'Turing',
+        phone: '+44 1234',
+        timezone: 'Europe/London',
+      });
+      t.clock.advance(60_000);
+      const res = await call<Employee>(t, 'PATCH', `/v1/employees/${emp.id}`, {
+        key: account.key,
+        body: { phone: null, active: false, role: 'manager' },
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.phone, null);
+      assert.equal(res.body.active, false);
+      assert.equal(res.body.role, 'manager');
+      assert.equal(res.body.firstName, 'Alan');
+      assert.equal(res.body.timezone, 'Europe/London');
+      assert.equal(res.body.createdAt, emp.createdAt);
+      assert.equal(res.body.updatedAt, new Date(Date.parse(emp.updatedAt) + 60_000).toISOString());
+    });
+
+    test('bodies are taken as sent: null clears, and wrong JSON types are refused rather than coerced', async () => {
+      const { body: emp } = await create({
+        firstName: 'Null',
+        lastName: 'Check',
+        payRate: 12.5,
+        email: 'n@example.com',
+      });
+      const cleared = await call<Employee>(t, 'PATCH', `/v1/employees/${emp.id}`, {
+        key: account.key,
+        body: { payRate: null, email: null },
+      });
+      assert.equal(cleared.status, 200);
+      assert.equal(cleared.body.payRate, null);
+      assert.equal(cleared.body.email, null);
+      for (const body of [
+        { firstName: 123 },
+        { active: 'false' },
+        { payRate: '12' },
+        { role: ['employee'] },
+      ]) {
+        const res = await call<ErrorBody>(t, 'PATCH', `/v1/employees/${emp.id}`, { key: account.key, body });
+        assert.equal(res.status, 400, JSON.stringify(body));
+        assert.equal(res.body.error.param, Object.keys(body)[0]);
+      }
+      const unchanged = await call<Employee>(t, 'GET', `/v1/employees/${emp.id}`, { key: account.key });
+      assert.deepEqual(unchanged.body, cleared.body);
+    });
+
+    test('delete removes the employee; a second delete and a read are 404', async () => {
+      const { body: emp } = await create({ firstName: 'Temp', lastName: 'Worker' });
+      const res = await call(t, 'DELETE', `/v1/employees/${emp.id}`, { key: account.key });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { id: emp.id, object: 'employee', deleted: true });
+      for (const method of ['GET', 'DELETE', 'PATCH'] as const) {
+        const again = await call<ErrorBody>(t, method, `/v1/employees/${emp.id}`, {
+          key: account.key,
+          ...(method === 'PATCH' ? { body: { active: true } } : {}),
+        });
+        assert.equal(again.status, 404, method);
+        assert.equal(again.body.error.code, 'resource_not_found');
+        assert.equal(again.body.error.message, `Employee ${emp.id} not found.`);
+      }
+    });
+
+    test('employeeRef is unique within the account, not across accounts', async () => {
+      assert.equal((await create({ firstName: 'A', lastName: 'One', employeeRef: 'REF-1' })).status, 201);
+      const dup = await call<ErrorBody>(t, 'POST', '/v1/employees', {
+        key: account.key,
+        body: { firstName: 'B', lastName: 'Two', employeeRef: 'REF-1' },
+      });
+      assert.equal(dup.status, 409);
+      assert.equal(dup.body.error.code, 'employee_ref_taken');
+      assert.equal(dup.body.error.param, 'employeeRef');
+      const other = await createTestAccount(t);
+      assert.equal(
+        (await create({ firstName: 'C', lastName: 'Three', employeeRef: 'REF-1' }, other.key)).status,
+        201,
+      );
+
+      const { body: second } = await create({ firstName: 'D', lastName: 'Four', employeeRef: 'REF-2' });
+      const clash = await call<ErrorBody>(t, 'PATCH', `/v1/employees/${second.id}`, {
+        key: account.key,
+        body: { employeeRef: 'REF-1' },
+      });
+      assert.equal(clash.status, 409);
+      assert.equal(clash.body.error.code, 'employee_ref_taken');
+      const unchanged = await call<Employee>(t, 'GET', `/v1/employees/${second.id}`, { key: account.key });
+      assert.equal(unchanged.body.employeeRef, 'REF-2');
+    });
+
+    test('bad input is refused with the parameter named and nothing is stored', async () => {
+      const cases: [Record<string, unknown>, number, string, string | undefined][] = [
+        [{ lastName: 'X' }, 400, 'parameter_invalid', 'firstName'],
+        [{ firstName: '', lastName: 'X' }, 400, 'parameter_invalid', 'firstName'],
+        [{ firstName: 'X', lastName: 'Y', email: 'not-an-email' }, 400, 'parameter_invalid', 'email'],
+        [{ firstName: 'X', lastName: 'Y', role: 'owner' }, 400, 'parameter_invalid', 'role'],
+        [{ firstName: 'X', lastName: 'Y', payRate: -1 }, 400, 'parameter_invalid', 'payRate'],
+        [{ firstName: 'X', lastName: 'Y', nickname: 'Z' }, 400, 'parameter_invalid', 'nickname'],
+        [{ firstName: 'X', lastName: 'Y', timezone: 'Mars/Olympus' }, 400, 'invalid_timezone', 'timezone'],
+      ];
+      const before = await call<List<Employee>>(t, 'GET', '/v1/employees?include=totalCount', {
+        key: account.key,
+      });
+      for (const [body, status, code, param] of cases) {
+        const res = await call<ErrorBody>(t, 'POST', '/v1/employees', { key: account.key, body });
+        assert.equal(res.status, status, JSON.stringify(body));
+        assert.equal(res.body.error.code, code, JSON.stringify(body));
+        assert.equal(res.body.error.param, param, JSON.stringify(body));
+      }
+      const afterList = await call<List<Employee>>(t, 'GET', '/v1/employees?include=totalCount', {
+        key: account.key,
+      });
+      assert.equal(afterList.body.totalCount, before.body.totalCount);
+
+      const { body: emp } = await create({ firstName: 'Keep', lastName: 'Me' });
+      const empty = await call<ErrorBody>(t, 'PATCH', `/v1/employees/${emp.id}`, {
+        key: account.key,
+        body: {},
+      });
+      assert.equal(empty.status, 400);
+      assert.equal(empty.body.error.code, 'parameter_invalid');
+      const badTz = await call<ErrorBody>(t, 'PATCH', `/v1/employees/${emp.id}`, {
+        key: account.key,
+        body: { timezone: 'Nowhere/Land', firstName: 'Changed' },
+      });
+      assert.equal(badTz.body.error.code, 'invalid_timezone');
+      const still = await call<Employee>(t, 'GET', `/v1/employees/${emp.id}`, { key: account.key });
+      assert.equal(still.body.firstName, 'Keep');
+      const badId = await call<ErrorBody>(t, 'GET', '/v1/employees/not-an-id', { key: account.key });
+      assert.equal(badId.status, 400);
+      assert.equal(badId.body.error.param, 'id');
+    });
+  });
+
+  describe(`employee filters (${dialect})`, () => {
+    let t: TestApp;
+    let account: TestAccount;
+    const ids: Record<string, string> = {};
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      account = await createTestAccount(t);
+      const people = [
+        { firstName: 'Maria', lastName: 'Lopez', email: 'maria@example.com', employeeRef: 'HR-1' },
+        {
+          firstName: 'Mario',
+          lastName: 'Rossi',
+          email: 'mrossi@example.com',
+          employeeRef: 'HR-2',
+          active: false,
+        },
+        { firstName: 'Jan', lastName: 'Novak', email: 'jan@example.com', employeeRef: '100%_A' },
+        { firstName: 'Ann', lastName: 'Lee', email: null, employeeRef: null },
+      ];
+      for (const person of people) {
+        t.clock.advance(1000);
+        const res = await call<Employee>(t, 'POST', '/v1/employees', { key: account.key, body: person });
+        ids[person.firstName] = res.body.id;
+      }
+      // Another account's employees must never show up.
+      const other = await createTestAccount(t);
+      await call(t, 'POST', '/v1/employees', {
+        key: other.key,
+        body: { firstName: 'Maria', lastName: 'Other' },
+      });
+    });
+    after(() => t.close());
+
+    const names = async (query: string) => {
+      const res = await call<List<Employee>>(t, 'GET', `/v1/employees?${query}`, { key: account.key });
+      assert.equal(res.status, 200, res.raw);
+      return res.body.data.map((e) => e.firstName);
+    };
+
+    test('active', async () => {
+      assert.deepEqual(await names('active=false'), ['Mario']);
+      assert.deepEqual(await names('active=true'), ['Ann', 'Jan', 'Maria']);
+    });
+
+    test('search matches name, email and employeeRef, case-insensitively, with wildcards literal', async () => {
+      assert.deepEqual(await names('search=MARI'), ['Mario', 'Maria']);
+      assert.deepEqual(await names('search=maria%20lopez'), ['Maria']);
+      assert.deepEqual(await names('search=mrossi%40'), ['Mario']);
+      assert.deepEqual(await names('search=hr-'), ['Mario', 'Maria']);
+      assert.deepEqual(await names('search=%25_'), ['Jan']);
+      assert.deepEqual(await names('search=_'), ['Jan']);
+      assert.deepEqual(await names('search=zzz'), []);
+    });
+
+    test('updatedSince returns objects changed at or after the time', async () => {
+      t.clock.advance(60_000);
+      const since = t.clock.now().toISOString();
+      assert.deepEqual(await names(`updatedSince=${encodeURIComponent(since)}`), []);
+      await call(t, 'PATCH', `/v1/employees/${ids.Jan}`, { key: account.key, body: { phone: '555' } });
+      assert.deepEqual(await names(`updatedSince=${encodeURIComponent(since)}`), ['Jan']);
+      assert.deepEqual(await names('active=true&search=jan'), ['Jan']);
+      const bad = await call<ErrorBody>(t, 'GET', '/v1/employees?updatedSince=yesterday', {
+        key: account.key,
+      });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.param, 'updatedSince');
+    });
+
+    test('unknown filters are refused, not ignored', async () => {
+      const res = await call<ErrorBody>(t, 'GET', '/v1/employees?colour=blue', { key: account.key });
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'parameter_invalid');
+      assert.equal(res.body.error.param, 'colour');
+    });
+  });
+}

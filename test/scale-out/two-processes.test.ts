@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
+import { KeyCache } from '../../src/platform/api-keys/cache.js';
+import { createApiKey } from '../../src/platform/api-keys/service.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { withSchemaLock } from '../helpers/dialects.js';
+
+/**
+ * Scale-out mode for real: two server processes started the way `npm start` starts them (node dist/main.js), one
+ * PostgreSQL schema, one Redis. Requests go over the network to both.
+ */
+const databaseUrl = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
+const skip = (!databaseUrl || !redisUrl) && 'needs TEST_DATABASE_URL and TEST_REDIS_URL';
+
+interface Server {
+  process: ChildProcess;
+  url: string;
+  output: string[];
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
+  const child = spawn(process.execPath, ['dist/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(''));
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ process: child, url: match[1], output });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output.join('')}`)));
+  });
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.process.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    server.process.once('exit', () => resolve());
+    server.process.kill('SIGTERM');
+  });
+}
+
+async function get(url: string, key: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('two server processes behave as one service', { skip }, () => {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const servers: Server[] = [];
+  let accountId = '';
+  let fullKey = '';
+  let env: NodeJS.ProcessEnv = {};
+
+  before(async () => {
+    // Build once, as `npm start` would, so both processes run the current source.
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    const schemaUrl = `${databaseUrl}${databaseUrl?.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const database = openDatabase({ databaseUrl: schemaUrl });
+    // Created and migrated under the lock the other test helpers take (see test/helpers/dialects.ts).
+    await withSchemaLock(databaseUrl as string, async (client) => {
+      await client.query(`create schema ${schema}`);
+      await migrateToLatest(database.db);
+    });
+    const ctx = { database, clock: systemClock, keyCache: new KeyCache(systemClock) };
+    const { account, admin: user } = await createAccountWithAdmin(ctx, {
+      name: 'Scale-out Co',
+      plan: 'pro',
+      adminEmail: `scale-${schema}@test.punchclock.test`,
+    });
+    accountId = account.id;
+    fullKey = (await createApiKey(ctx, accountId, { name: 'Full', scopes: ['*'], createdBy: user.id })).key;
+    await database.close();
+
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: schemaUrl,
+      REDIS_URL: redisUrl,
+      PUNCHCLOCK_DEMO: 'false',
+      LOG_LEVEL: 'info',
+    };
+    // One after the other: the second finds the migrations applied.
+    servers.push(await startServer(env));
+    servers.push(await startServer(env));
+  });
+
+  after(async () => {
+    await Promise.all(servers.map(stopServer));
+    await withSchemaLock(databaseUrl as string, (client) =>
+      client.query(`drop schema if exists ${schema} cascade`),
+    );
+  });
+
+  const cli = (...args: string[]) => {
+    const result = spawnSync(process.execPath, ['bin/punchclock.js', ...args, '--json'], {
+      env,
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 0, result.stderr);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
+  };
+
+  test('(a) a key limited to 30/min gets exactly 30 successes across both processes under concurrent load', async () => {
+    const { key } = cli(
+      'keys',
+      'create',
+      '--account',
+      accountId,
+      '--name',
+      'Limited',
+      '--scopes',
+      '*',
+      '--rate-limit',
+      '30',
+    ) as {
+      key: string;
+    };
+    const requests = Array.from({ length: 90 }, (_, i) => get(`${servers[i % 2]?.url}/v1/api-key`, key));
+    const statuses = (await Promise.all(requests)).map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 200).length, 30);
+    assert.equal(statuses.filter((s) => s === 429).length, 60);
+  });
+
+  test('(b) a key revoked through one process is refused by the other within 1 second', async () => {
+    const { key, id } = cli(
+      'keys',
+      'create',
+      '--account',
+      accountId,
+      '--name',
+      'Doomed',
+      '--scopes',
+      '*',
+    ) as {
+      key: string;
+      id: string;
+    };
+    const [first, second] = servers as [Server, Server];
+    // Both processes have the key cached (their 5 s cache would otherwise hide a revocation).
+    assert.equal((await get(`${first.url}/v1/api-key`, key)).status, 200);
+    assert.equal((await get(`${second.url}/v1/api-key`, key)).status, 200);
+    cli('keys', 'revoke', id);
+    const revokedAt = Date.now();
+    for (;;) {
+      const res = await get(`${second.url}/v1/api-key`, key);
+      if (res.status === 401) break;
+      assert.ok(Date.now() - revokedAt < 1000, 'the other process still accepts the key after 1 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(Date.now() - revokedAt < 1000);
+    assert.equal((await get(`${first.url}/v1/api-key`, key)).status, 401);
+  });
+
+  test('(c) one Idempotency-Key sent concurrently to both processes creates exactly one employee', async () => {
+    const idempotencyKey = `scale-${randomBytes(8).toString('hex')}`;
+    const body = JSON.stringify({ firstName: 'Exactly', lastName: 'Once', employeeRef: idempotencyKey });
+    // A well-behaved client retries 409 idempotency_key_in_use (the first request is still running) after a pause.
+    const create = async (server: Server) => {
+      for (let attempt = 0; ; attempt++) {
+        const response = await fetch(`${server.url}/v1/employees`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${fullKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': idempotencyKey,
+          },
+          body,
+        });
+        const json = (await response.json()) as { id?: string; error?: { code: string } };
+        if (response.status === 409 && json.error?.code === 'idempotency_key_in_use' && attempt < 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        return { status: response.status, json, replayed: response.headers.get('idempotent-replayed') };
+      }
+    };
+    const [a, b] = await Promise.all([create(servers[0] as Server), create(servers[1] as Server)]);
+    assert.equal(a.status, 201);
+    assert.equal(b.status, 201);
+    assert.equal(a.json.id, b.json.id);
+    assert.equal([a.replayed, b.replayed].filter((r) => r === 'true').length, 1, 'one created, one replayed');
+    const list = await get(
+      `${servers[0]?.url}/v1/employees?search=${idempotencyKey}&include=totalCount`,
+      fullKey,
+    );
+    assert.equal(list.body.totalCount, 1);
+  });
+});
