@@ -11,7 +11,7 @@ import { sweepRequestLog } from '../../../src/platform/request-log/retention.js'
 import { type RequestLogOptions, RequestLogWriter } from '../../../src/platform/request-log/writer.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { createTestApp } from '../../helpers/app.js';
-import { DIALECTS, openTestDatabase, type TestDatabase } from '../../helpers/dialects.js';
+import { DIALECTS, openTestDatabase, type TestDatabase, withSchemaLock } from '../../helpers/dialects.js';
 import { allLogRows, CapturingLogger, countLogRows, eventually, logRow } from './support.js';
 
 const QUIET: Partial<RequestLogOptions> = { flushIntervalMs: null, retentionSweepIntervalMs: null };
@@ -28,9 +28,16 @@ async function withDatabase(
   }
 }
 
-/** Takes a table away and gives it back: a database that refuses the writer's statements, then recovers. */
-async function renameTable(db: Kysely<Database>, from: string, to: string): Promise<void> {
-  await sql`alter table ${sql.table(from)} rename to ${sql.table(to)}`.execute(db);
+/**
+ * Takes a table away and gives it back: a database that refuses the writer's statements, then recovers. On
+ * PostgreSQL the rename holds the suite's schema lock, because another test file's migrator, introspecting every
+ * schema at that moment, would otherwise fail on the vanished table (see test/helpers/dialects.ts).
+ */
+async function renameTable(db: TestDatabase, from: string, to: string): Promise<void> {
+  const rename = () => sql`alter table ${sql.table(from)} rename to ${sql.table(to)}`.execute(db.db);
+  const url = process.env.TEST_DATABASE_URL;
+  if (db.dialect === 'postgres' && url) await withSchemaLock(url, rename);
+  else await rename();
 }
 
 async function lastUsedAtOf(db: Kysely<Database>, keyId: string): Promise<string | null> {
@@ -127,10 +134,10 @@ for (const dialect of DIALECTS) {
         const writer = new RequestLogWriter(db.db, clock, log, QUIET);
         try {
           // The lastUsedAt update fails after the rows were inserted: the insert must be rolled back.
-          await renameTable(db.db, 'api_keys', 'api_keys_away');
+          await renameTable(db, 'api_keys', 'api_keys_away');
           writer.record(logRow({ account_id: accountId, key_id: keyId }), keyId);
           await writer.flush();
-          await renameTable(db.db, 'api_keys_away', 'api_keys');
+          await renameTable(db, 'api_keys_away', 'api_keys');
           assert.equal(await countLogRows(db.db), 0, 'the inserted rows were rolled back');
           assert.equal(await lastUsedAtOf(db.db, keyId), null);
           assert.equal(writer.bufferedRows, 1, 'the failed batch is kept for the next attempt');
@@ -155,7 +162,7 @@ for (const dialect of DIALECTS) {
           maxBufferedRows: 10,
         });
         try {
-          await renameTable(db.db, 'api_request_log', 'api_request_log_away');
+          await renameTable(db, 'api_request_log', 'api_request_log_away');
           const ids: string[] = [];
           for (let i = 0; i < 25; i++) {
             const row = logRow();
@@ -169,7 +176,7 @@ for (const dialect of DIALECTS) {
           assert.ok(writer.failedFlushes >= 5, `${writer.failedFlushes} failed flushes`);
           assert.equal(log.errors.length, 1, 'one error per outage, not one per attempt');
 
-          await renameTable(db.db, 'api_request_log_away', 'api_request_log');
+          await renameTable(db, 'api_request_log_away', 'api_request_log');
           await writer.flush();
           assert.equal(writer.bufferedRows, 0);
           assert.deepEqual(
@@ -181,11 +188,11 @@ for (const dialect of DIALECTS) {
           assert.equal(log.infos[0]?.details.droppedRows, 15);
 
           // A second outage is reported again.
-          await renameTable(db.db, 'api_request_log', 'api_request_log_away');
+          await renameTable(db, 'api_request_log', 'api_request_log_away');
           writer.record(logRow(), null);
           await writer.flush();
           assert.equal(log.errors.length, 2);
-          await renameTable(db.db, 'api_request_log_away', 'api_request_log');
+          await renameTable(db, 'api_request_log_away', 'api_request_log');
         } finally {
           await writer.close();
         }
