@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Row types of every table. Portable representation on both dialects (see columns.ts):
@@ -11,6 +11,22 @@ export interface Database {
   employees: EmployeesTable;
   idempotency_keys: IdempotencyKeysTable;
   api_request_log: ApiRequestLogTable;
+  locations: LocationsTable;
+  department_codes: CodeCatalogueTable;
+  positions: CodeCatalogueTable;
+  groups: CodeCatalogueTable;
+  cost_codes: CodeCatalogueTable;
+  geofences: GeofencesTable;
+  employee_locations: EmployeeLocationsTable;
+  employee_groups: EmployeeGroupsTable;
+  geofence_employees: GeofenceEmployeesTable;
+  punches: PunchesTable;
+  time_entries: TimeEntriesTable;
+  pay_schedules: PaySchedulesTable;
+  pay_periods: PayPeriodsTable;
+  time_cards: TimeCardsTable;
+  time_off_requests: TimeOffRequestsTable;
+  shifts: ShiftsTable;
 }
 
 export type DbBoolean = 0 | 1;
@@ -76,9 +92,15 @@ export interface EmployeesTable {
   role: 'administrator' | 'manager' | 'employee';
   pay_rate_cents: number | null;
   timezone: string | null;
+  department_code_id: string | null;
+  position_id: string | null;
+  /** Kept by the punch service in the same transaction as each punch. */
+  clock_status: Generated<ClockStatus>;
   created_at: string;
   updated_at: string;
 }
+
+export type ClockStatus = 'in' | 'out' | 'on_break';
 
 export interface IdempotencyKeysTable {
   account_id: string;
@@ -125,3 +147,162 @@ export type EmployeeUpdate = Updateable<EmployeesTable>;
 export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 export type ApiRequestLogRow = Selectable<ApiRequestLogTable>;
 export type NewApiRequestLogRow = Insertable<ApiRequestLogTable>;
+
+/** Columns every API object carries (DESIGN §3.3). */
+interface ObjectColumns {
+  id: string;
+  account_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type GeofenceMode = 'off' | 'warn' | 'block';
+
+export interface LocationsTable extends ObjectColumns {
+  name: string;
+  address: string | null;
+  /** IANA name; the account's zone when none was given. */
+  timezone: string;
+  latitude: number | null;
+  longitude: number | null;
+  capacity: number | null;
+  geofence_mode: GeofenceMode;
+}
+
+/** Department codes, positions, groups and cost codes: a code unique within the account. */
+export interface CodeCatalogueTable extends ObjectColumns {
+  code: string;
+  name: string;
+  description: string | null;
+  active: DbBoolean;
+}
+
+export interface GeofencesTable extends ObjectColumns {
+  name: string;
+  latitude: number;
+  longitude: number;
+  radius_meters: number;
+  active: DbBoolean;
+  location_id: string | null;
+}
+
+export interface EmployeeLocationsTable {
+  account_id: string;
+  employee_id: string;
+  location_id: string;
+}
+
+export interface EmployeeGroupsTable {
+  account_id: string;
+  employee_id: string;
+  group_id: string;
+}
+
+export interface GeofenceEmployeesTable {
+  account_id: string;
+  geofence_id: string;
+  employee_id: string;
+}
+
+export type PunchType = 'in' | 'out' | 'break_start' | 'break_end';
+export type PunchSource = 'api' | 'portal' | 'kiosk';
+
+export interface PunchesTable extends ObjectColumns {
+  employee_id: string;
+  type: PunchType;
+  punched_at: string;
+  location_id: string | null;
+  department_code_id: string | null;
+  cost_code_id: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  accuracy_meters: number | null;
+  source: PunchSource;
+  /** Null when no geofence applied (mode off, or no coordinates). */
+  within_geofence: DbBoolean | null;
+  distance_meters: number | null;
+  geofence_id: string | null;
+  /** The time entry this punch opened, closed or put a break into. */
+  time_entry_id: string | null;
+}
+
+export interface TimeEntriesTable extends ObjectColumns {
+  employee_id: string;
+  start_at: string;
+  /** Null while the entry is open (clocked in). */
+  end_at: string | null;
+  /** Unpaid break time inside the entry, subtracted from its duration. */
+  break_seconds: number;
+  location_id: string | null;
+  department_code_id: string | null;
+  cost_code_id: string | null;
+  position_id: string | null;
+  status: 'open' | 'closed';
+  source: 'punch' | 'manual';
+  notes: string | null;
+}
+
+export type PayFrequency = 'weekly' | 'biweekly' | 'semimonthly' | 'monthly';
+
+export interface PaySchedulesTable {
+  account_id: string;
+  frequency: PayFrequency;
+  /** YYYY-MM-DD: the first day of one pay period; workweeks start on its weekday. */
+  anchor_date: string;
+  /** JSON text of the overtime rule. */
+  overtime_rule: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PayPeriodsTable extends ObjectColumns {
+  /** YYYY-MM-DD, inclusive, in the account's time zone. */
+  start_date: string;
+  end_date: string;
+  locked: DbBoolean;
+  locked_at: string | null;
+}
+
+export interface TimeCardsTable extends ObjectColumns {
+  employee_id: string;
+  pay_period_id: string;
+  approved: DbBoolean;
+  approved_at: string | null;
+}
+
+export type TimeOffType = 'vacation' | 'sick' | 'holiday' | 'personal' | 'unpaid';
+export type TimeOffStatus = 'requested' | 'approved' | 'denied' | 'canceled';
+
+export interface TimeOffRequestsTable extends ObjectColumns {
+  employee_id: string;
+  type: TimeOffType;
+  start_date: string;
+  end_date: string;
+  hours_per_day: number;
+  note: string | null;
+  status: TimeOffStatus;
+  decided_at: string | null;
+}
+
+export interface ShiftsTable extends ObjectColumns {
+  /** Null for an open shift. */
+  employee_id: string | null;
+  location_id: string | null;
+  position_id: string | null;
+  start_at: string;
+  end_at: string;
+  break_minutes: number;
+  published: DbBoolean;
+  notes: string | null;
+}
+
+export type LocationRow = Selectable<LocationsTable>;
+export type CodeCatalogueRow = Selectable<CodeCatalogueTable>;
+export type GeofenceRow = Selectable<GeofencesTable>;
+export type PunchRow = Selectable<PunchesTable>;
+export type TimeEntryRow = Selectable<TimeEntriesTable>;
+export type PayScheduleRow = Selectable<PaySchedulesTable>;
+export type PayPeriodRow = Selectable<PayPeriodsTable>;
+export type TimeCardRow = Selectable<TimeCardsTable>;
+export type TimeOffRequestRow = Selectable<TimeOffRequestsTable>;
+export type ShiftRow = Selectable<ShiftsTable>;

@@ -7,6 +7,18 @@ export const ID_PREFIX = {
   user: 'usr',
   apiKey: 'key',
   employee: 'emp',
+  location: 'loc',
+  departmentCode: 'dep',
+  position: 'pos',
+  group: 'grp',
+  costCode: 'cst',
+  geofence: 'geo',
+  punch: 'pun',
+  timeEntry: 'ten',
+  payPeriod: 'ppd',
+  timeCard: 'tcd',
+  timeOff: 'tof',
+  shift: 'shf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

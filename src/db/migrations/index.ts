@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as trafficControl from './0002-traffic-control.js';
+import * as workforce from './0003-workforce.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-traffic-control': trafficControl,
+  '0003-workforce': workforce,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -84,6 +84,12 @@ export const ERROR_CATALOGUE = {
     description:
       "The account's plan caps how many objects of this kind it may hold (trial: 25 employees, 5 locations, 2 webhook endpoints); the message names the plan and the cap.",
   },
+  outside_geofence: {
+    status: 403,
+    type: 'authorization_error',
+    description:
+      'The punch is outside the geofence of a location whose geofence mode is `block`; the message gives the distance.',
+  },
   resource_not_found: {
     status: 404,
     type: 'invalid_request_error',
@@ -123,6 +129,58 @@ export const ERROR_CATALOGUE = {
     status: 409,
     type: 'invalid_request_error',
     description: 'The key is revoked or expired, so it cannot be rolled or revoked again.',
+  },
+  in_use: {
+    status: 409,
+    type: 'invalid_request_error',
+    description:
+      'The object is referenced by other records (an employee with time, a code used by punches or entries), so it cannot be deleted; deactivate it instead.',
+  },
+  code_taken: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'Another object of this kind in the account already has this `code`.',
+  },
+  employee_inactive: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The employee is inactive and cannot punch; reactivate them first.',
+  },
+  already_clocked_in: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The employee is already on the clock; clock out first.',
+  },
+  not_clocked_in: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The employee is not on the clock, so there is nothing to clock out of or break from.',
+  },
+  already_on_break: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The employee is already on a break; end it first.',
+  },
+  not_on_break: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The employee is not on a break, so it cannot end.',
+  },
+  time_entry_overlap: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The time entry would overlap another entry of the same employee.',
+  },
+  pay_period_locked: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The change falls inside a locked pay period; unlock the period first.',
+  },
+  not_pending: {
+    status: 409,
+    type: 'invalid_request_error',
+    description:
+      'The time-off request was already approved, denied or canceled; only a requested one can be acted on.',
   },
   body_too_large: {
     status: 413,

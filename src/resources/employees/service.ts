@@ -75,6 +75,9 @@ export async function createEmployee(
   checkTimezone(input.timezone);
   const now = ctx.clock.now().toISOString();
   const row: EmployeeRow = {
+    department_code_id: null,
+    position_id: null,
+    clock_status: 'out',
     id: newId('employee'),
     account_id: accountId,
     first_name: input.firstName.trim(),
