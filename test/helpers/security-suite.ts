@@ -211,6 +211,65 @@ export interface FixtureFactory {
 
 let fixtureCounter = 0;
 
+/** A new employee of the caller's account, for objects that belong to one (a fresh one is off the clock). */
+async function fixtureEmployee(t: TestApp, authorization: string): Promise<string> {
+  const created = await send<{ id: string }>(t, 'POST', '/v1/employees', {
+    authorization,
+    body: { firstName: 'Fixture', lastName: 'Worker' },
+  });
+  assert.equal(created.status, 201, created.raw);
+  return created.body.id;
+}
+
+/** A clock-in of a fresh employee, who is off the clock. */
+async function fixturePunchBody(t: TestApp, authorization: string): Promise<Record<string, unknown>> {
+  return { employeeId: await fixtureEmployee(t, authorization), type: 'in' };
+}
+
+/** A closed manual time entry's body: on a fresh employee it can overlap nothing. */
+async function fixtureTimeEntryBody(t: TestApp, authorization: string): Promise<Record<string, unknown>> {
+  return {
+    employeeId: await fixtureEmployee(t, authorization),
+    start: '2026-10-30T14:00:00Z',
+    end: '2026-10-30T22:30:00Z',
+    breakSeconds: 1800,
+  };
+}
+
+async function fixtureTimeOffBody(t: TestApp, authorization: string): Promise<Record<string, unknown>> {
+  return {
+    employeeId: await fixtureEmployee(t, authorization),
+    type: 'vacation',
+    startDate: '2026-12-21',
+    endDate: '2026-12-23',
+  };
+}
+
+/** Creates an object with this body through the API and returns its id as the `{ id }` path parameter. */
+async function createFixture(
+  t: TestApp,
+  authorization: string,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, string>> {
+  const created = await send<{ id: string }>(t, 'POST', path, { authorization, body });
+  assert.equal(created.status, 201, created.raw);
+  return { id: created.body.id };
+}
+
+/** Department codes, positions, groups and cost codes: codes are unique per account, so each call takes a new one. */
+function codeCatalogueFixture(path: string): FixtureFactory {
+  const body = () => {
+    fixtureCounter++;
+    return { code: `FX-${fixtureCounter}`, name: `Fixture ${fixtureCounter}` };
+  };
+  return {
+    create: (t, authorization) => createFixture(t, authorization, path, body()),
+    body: async (_t, _authorization, operation) =>
+      operation.method === 'POST' ? body() : operation.bodyExample,
+  };
+}
+
 /** One entry per resource, keyed by the path before the first parameter. New resources add theirs here. */
 export const FIXTURE_FACTORIES: Readonly<Record<string, FixtureFactory>> = {
   '/v1/employees': {
@@ -231,6 +290,90 @@ export const FIXTURE_FACTORIES: Readonly<Record<string, FixtureFactory>> = {
       }
       return operation.bodyExample;
     },
+  },
+  // The documented examples of locations and geofences name no other object and no unique value.
+  '/v1/locations': {
+    create: (t, authorization) => createFixture(t, authorization, '/v1/locations', { name: 'Fixture site' }),
+  },
+  '/v1/department-codes': codeCatalogueFixture('/v1/department-codes'),
+  '/v1/positions': codeCatalogueFixture('/v1/positions'),
+  '/v1/groups': codeCatalogueFixture('/v1/groups'),
+  '/v1/cost-codes': codeCatalogueFixture('/v1/cost-codes'),
+  '/v1/geofences': {
+    create: (t, authorization) =>
+      createFixture(t, authorization, '/v1/geofences', {
+        name: 'Fixture fence',
+        latitude: 41.88,
+        longitude: -87.65,
+        radiusMeters: 100,
+      }),
+  },
+  // A punch names an employee who must exist in the caller's account and be off the clock: a new one each time.
+  '/v1/punches': {
+    create: async (t, authorization) =>
+      createFixture(t, authorization, '/v1/punches', await fixturePunchBody(t, authorization)),
+    body: (t, authorization) => fixturePunchBody(t, authorization),
+  },
+  // Entries name an employee too; the PATCH example (`breakSeconds`, `notes`) fits any fixture entry.
+  '/v1/time-entries': {
+    create: async (t, authorization) =>
+      createFixture(t, authorization, '/v1/time-entries', await fixtureTimeEntryBody(t, authorization)),
+    body: async (t, authorization, operation) =>
+      operation.method === 'POST' ? fixtureTimeEntryBody(t, authorization) : operation.bodyExample,
+  },
+  // The documented examples (an open shift; `{ published: true }`) name no other object, so they work as they are.
+  '/v1/shifts': {
+    create: async (t, authorization) => {
+      const created = await send<{ id: string }>(t, 'POST', '/v1/shifts', {
+        authorization,
+        body: { start: '2026-11-02T14:00:00Z', end: '2026-11-02T22:00:00Z' },
+      });
+      assert.equal(created.status, 201, created.raw);
+      return { id: created.body.id };
+    },
+  },
+  // Periods are materialised, not created: the oldest one, about a year back, so that locking it in the suite
+  // never blocks the time other fixtures record around now.
+  '/v1/pay-periods': {
+    create: async (t, authorization) => {
+      const listed = await send<{ data: { id: string }[] }>(t, 'GET', '/v1/pay-periods?limit=100', {
+        authorization,
+      });
+      assert.equal(listed.status, 200, listed.raw);
+      const oldest = listed.body.data.at(-1);
+      assert.ok(oldest, listed.raw);
+      return { id: oldest.id };
+    },
+  },
+  // Every active employee has a card in the current pay period.
+  '/v1/time-cards': {
+    create: async (t, authorization) => {
+      const employeeId = await fixtureEmployee(t, authorization);
+      const listed = await send<{ data: { id: string }[] }>(
+        t,
+        'GET',
+        `/v1/time-cards?employeeId=${employeeId}`,
+        {
+          authorization,
+        },
+      );
+      assert.equal(listed.status, 200, listed.raw);
+      const card = listed.body.data[0];
+      assert.ok(card, listed.raw);
+      return { id: card.id };
+    },
+  },
+  // A fresh request each time, still `requested`, so approve, deny and cancel all succeed.
+  '/v1/time-off': {
+    create: async (t, authorization) => {
+      const created = await send<{ id: string }>(t, 'POST', '/v1/time-off', {
+        authorization,
+        body: await fixtureTimeOffBody(t, authorization),
+      });
+      assert.equal(created.status, 201, created.raw);
+      return { id: created.body.id };
+    },
+    body: async (t, authorization) => fixtureTimeOffBody(t, authorization),
   },
 };
 

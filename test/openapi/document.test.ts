@@ -129,7 +129,11 @@ describe('/openapi.json', () => {
         );
         assert.ok(sample.source.includes('X-Api-Version'), `${what}: pins a version`);
       }
-      if (method === 'post' || method === 'patch') {
+      // Creates and updates carry a body; only actions (`POST /{id}/<verb>`) may go without one.
+      if (method === 'patch' || (method === 'post' && !/\/\{\w+\}\/[a-z-]+$/.test(path))) {
+        assert.ok(op.requestBody, `${where}: has a request body`);
+      }
+      if (op.requestBody) {
         const body = (op.requestBody?.content as Record<string, Json> | undefined)?.['application/json']
           ?.example;
         assert.ok(body && typeof body === 'object' && Object.keys(body).length > 0, `${where}: body example`);

@@ -10,6 +10,8 @@ function writableFields(snapshot: string): Record<string, unknown> {
     object: _object,
     createdAt: _c,
     updatedAt: _u,
+    // Kept by the punch service, not writable.
+    clockStatus: _clockStatus,
     ...fields
   } = JSON.parse(snapshot) as Record<string, unknown>;
   return fields;

@@ -195,6 +195,42 @@ ${errorTable()}
 const TAGS = [
   { name: 'Employees', description: 'People whose time is tracked.' },
   {
+    name: 'Locations',
+    description:
+      'Sites where employees work: address, time zone, coordinates and how geofences are enforced.',
+  },
+  {
+    name: 'Department codes',
+    description: 'Departments that employees, punches and time entries belong to.',
+  },
+  { name: 'Positions', description: 'Jobs or roles that employees hold and shifts are planned for.' },
+  { name: 'Groups', description: 'Named sets of employees, such as crews or teams.' },
+  { name: 'Cost codes', description: 'Jobs, projects or tasks that punches and time entries are costed to.' },
+  { name: 'Geofences', description: 'Circles on the map that decide whether a punch happened on site.' },
+  {
+    name: 'Punches',
+    description: 'Clock events (in, out, break start, break end) that move an employee on and off the clock.',
+  },
+  {
+    name: 'Time entries',
+    description: 'Worked intervals, from punches or entered by a manager; corrections are made here.',
+  },
+  { name: 'Shifts', description: 'The schedule: planned work, assigned to an employee or open.' },
+  {
+    name: 'Pay schedule',
+    description: 'How pay periods repeat and how worked hours split into regular, overtime and double time.',
+  },
+  {
+    name: 'Pay periods',
+    description: 'The periods of the pay schedule; locking one freezes the time inside it.',
+  },
+  {
+    name: 'Time cards',
+    description:
+      'Per employee per pay period: worked, regular, overtime, double-time and PTO seconds, day by day.',
+  },
+  { name: 'Time off', description: 'Requests for vacation, sick and other leave, and their approval.' },
+  {
     name: 'API keys',
     description: 'The calling key: check which account and scopes an integration runs with.',
   },

@@ -8,6 +8,8 @@ type Db = Kysely<Database>;
 export interface EmployeeFilters {
   active?: boolean | undefined;
   search?: string | undefined;
+  /** true: clocked in or on a break; false: clocked out. */
+  clockedIn?: boolean | undefined;
   updatedSince?: string | undefined;
 }
 
@@ -20,6 +22,11 @@ function filtered<O>(
   let q = query.where('account_id', '=', accountId);
   if (filters.active !== undefined) q = q.where('active', '=', toDbBoolean(filters.active));
   if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
+  if (filters.clockedIn !== undefined) {
+    q = filters.clockedIn
+      ? q.where('clock_status', 'in', ['in', 'on_break'])
+      : q.where('clock_status', '=', 'out');
+  }
   if (filters.search) {
     const text = filters.search;
     q = q.where((eb) =>

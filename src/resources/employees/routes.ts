@@ -29,7 +29,8 @@ export function employeeRoutes(app: FastifyInstance, ctx: AppContext): void {
         {
           operationId: 'listEmployees',
           summary: 'List employees',
-          description: 'Newest first, cursor-paginated. Filter by `active`, `search` and `updatedSince`.',
+          description:
+            'Newest first, cursor-paginated. Filter by `active`, `search`, `clockedIn` (who is on the clock now) and `updatedSince`.',
           tags,
         },
         {
@@ -40,11 +41,11 @@ export function employeeRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const { accountId } = principalOf(request);
-      const { active, search, updatedSince } = request.query;
+      const { active, search, clockedIn, updatedSince } = request.query;
       const page = await employees.listEmployees(
         ctx,
         accountId,
-        { active, search, updatedSince },
+        { active, search, clockedIn, updatedSince },
         pageRequest(request.query),
       );
       return listEnvelope(request, page, page.countTotal);
@@ -59,7 +60,8 @@ export function employeeRoutes(app: FastifyInstance, ctx: AppContext): void {
         {
           operationId: 'createEmployee',
           summary: 'Create an employee',
-          description: 'Adds a person to the account.',
+          description:
+            'Adds a person to the account. Locations, department code, position and groups it names must exist in the account.',
           tags,
         },
         { body: CreateEmployeeBody, response: { 201: EmployeeSchema } },
@@ -96,7 +98,8 @@ export function employeeRoutes(app: FastifyInstance, ctx: AppContext): void {
         {
           operationId: 'updateEmployee',
           summary: 'Update an employee',
-          description: 'Changes only the fields sent. Send `null` to clear an optional field.',
+          description:
+            'Changes only the fields sent. Send `null` to clear an optional field; `locationIds` and `groupIds` replace the whole set.',
           tags,
         },
         { params: EmployeeIdParams, body: UpdateEmployeeBody, response: { 200: EmployeeSchema } },
@@ -115,7 +118,7 @@ export function employeeRoutes(app: FastifyInstance, ctx: AppContext): void {
           operationId: 'deleteEmployee',
           summary: 'Delete an employee',
           description:
-            'Removes an employee permanently. Employees who have recorded time should be deactivated instead.',
+            'Removes an employee permanently. One with punches, time entries, time off, time cards or shifts is in use (409 `in_use`): deactivate them instead.',
           tags,
         },
         { params: EmployeeIdParams, response: { 200: DeletedEmployeeSchema } },

@@ -1,10 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
-import type { EmployeeRow } from '../../db/tables.js';
+import type { ClockStatus, EmployeeRow } from '../../db/tables.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { idPattern } from '../../shared/ids.js';
+import { ID_PREFIX, type IdKind, idPattern } from '../../shared/ids.js';
 
 const ROLES = ['administrator', 'manager', 'employee'] as const;
+const CLOCK_STATUSES: readonly ClockStatus[] = ['in', 'out', 'on_break'];
+
+const exampleId = (kind: IdKind) => `${ID_PREFIX[kind]}_01JD2X6Y3Z4A5B6C7D8E9F0G1H`;
 
 const firstName = Type.String({
   minLength: 1,
@@ -47,6 +50,32 @@ const timezone = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.
   examples: ['America/Chicago'],
 });
 
+/** Ids of the account's objects of one kind, as a set: no duplicates, order not significant. */
+const idSet = (kind: IdKind, description: string) =>
+  Type.Array(Type.String({ pattern: idPattern(kind) }), {
+    uniqueItems: true,
+    maxItems: 100,
+    description: `${description} Sending it replaces the whole set.`,
+    examples: [[exampleId(kind)]],
+  });
+const nullableId = (kind: IdKind, description: string) =>
+  Type.Union([Type.String({ pattern: idPattern(kind) }), Type.Null()], {
+    description,
+    examples: [exampleId(kind)],
+  });
+const locationIds = idSet('location', 'Locations the employee works at.');
+const departmentCodeId = nullableId('departmentCode', 'Home department code of the employee.');
+const positionId = nullableId('position', 'Position the employee holds.');
+const groupIds = idSet('group', 'Groups the employee belongs to.');
+const clockStatus = Type.Union(
+  CLOCK_STATUSES.map((status) => Type.Literal(status)),
+  {
+    description:
+      'Read-only: whether the employee is on the clock now (`in`), on a break (`on_break`) or off the clock (`out`), as their punches left it.',
+    examples: ['out'],
+  },
+);
+
 export const EmployeeSchema = Type.Object(
   {
     id: Type.String({ pattern: idPattern('employee'), examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'] }),
@@ -60,6 +89,11 @@ export const EmployeeSchema = Type.Object(
     role,
     payRate,
     timezone,
+    locationIds,
+    departmentCodeId,
+    positionId,
+    groupIds,
+    clockStatus,
     createdAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
     updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
   },
@@ -83,6 +117,10 @@ export const CreateEmployeeBody = Type.Object(
     role: Type.Optional({ ...role, default: 'employee' }),
     payRate: Type.Optional(payRate),
     timezone: Type.Optional(timezone),
+    locationIds: Type.Optional(locationIds),
+    departmentCodeId: Type.Optional(departmentCodeId),
+    positionId: Type.Optional(positionId),
+    groupIds: Type.Optional(groupIds),
   },
   {
     additionalProperties: false,
@@ -94,7 +132,21 @@ export const CreateEmployeeBody = Type.Object(
 export type CreateEmployeeInput = Static<typeof CreateEmployeeBody>;
 
 export const UpdateEmployeeBody = Type.Partial(
-  Type.Object({ firstName, lastName, email, employeeRef, phone, active, role, payRate, timezone }),
+  Type.Object({
+    firstName,
+    lastName,
+    email,
+    employeeRef,
+    phone,
+    active,
+    role,
+    payRate,
+    timezone,
+    locationIds,
+    departmentCodeId,
+    positionId,
+    groupIds,
+  }),
   { additionalProperties: false, minProperties: 1, examples: [{ active: false }] },
 );
 export type UpdateEmployeeInput = Static<typeof UpdateEmployeeBody>;
@@ -119,6 +171,12 @@ export const ListEmployeesQuery = listQuerySchema('employee', {
       examples: ['lopez'],
     }),
   ),
+  clockedIn: Type.Optional(
+    Type.Boolean({
+      description:
+        'Who is on the clock now: `true` for employees clocked in or on a break, `false` for those clocked out.',
+    }),
+  ),
 });
 export type ListEmployeesQueryInput = Static<typeof ListEmployeesQuery>;
 
@@ -128,7 +186,13 @@ export const DeletedEmployeeSchema = Type.Object({
   deleted: Type.Literal(true),
 });
 
-export function toEmployee(row: EmployeeRow): Employee {
+/** What an employee is linked to through link tables, read alongside the row. */
+export interface EmployeeLinks {
+  locationIds: readonly string[];
+  groupIds: readonly string[];
+}
+
+export function toEmployee(row: EmployeeRow, links: EmployeeLinks): Employee {
   return {
     id: row.id,
     object: 'employee',
@@ -141,6 +205,11 @@ export function toEmployee(row: EmployeeRow): Employee {
     role: row.role,
     payRate: row.pay_rate_cents === null ? null : row.pay_rate_cents / 100,
     timezone: row.timezone,
+    locationIds: [...links.locationIds],
+    departmentCodeId: row.department_code_id,
+    positionId: row.position_id,
+    groupIds: [...links.groupIds],
+    clockStatus: row.clock_status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -1,28 +1,49 @@
+import type { Kysely } from 'kysely';
 import { toDbBoolean } from '../../db/columns.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { EmployeeRow, EmployeeUpdate } from '../../db/tables.js';
+import type { Database, EmployeeRow, EmployeeUpdate } from '../../db/tables.js';
 import { createWithinPlanCap } from '../../platform/accounts/plan-caps.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import { newId } from '../../shared/ids.js';
-import { isValidTimeZone } from '../../shared/timezones.js';
+import { assertTimeZone } from '../locations/time-zone.js';
+import {
+  assertNotReferenced,
+  assertObjectsExist,
+  inTransaction,
+  type Reference,
+  touchObjects,
+} from '../references.js';
+import {
+  EMPLOYEE_GEOFENCES,
+  EMPLOYEE_GROUPS,
+  EMPLOYEE_LOCATIONS,
+  linkedIds,
+  removeAllLinks,
+  replaceLinks,
+} from './links.js';
 import * as repo from './repository.js';
 import type { CreateEmployeeInput, Employee, UpdateEmployeeInput } from './schema.js';
 import { toEmployee } from './schema.js';
 
-function checkTimezone(timezone: string | null | undefined): void {
-  if (timezone && !isValidTimeZone(timezone)) {
-    throw new ApiError(
-      'invalid_timezone',
-      `"${timezone}" is not an IANA time zone (for example "America/Chicago").`,
-      {
-        param: 'timezone',
-      },
-    );
-  }
-}
+type Db = Kysely<Database>;
+
+/**
+ * Rows that record an employee's time or plans: once one exists, the employee is deactivated, never deleted, so
+ * payroll history keeps naming a real person.
+ */
+const EMPLOYEE_REFERENCES: readonly Reference[] = [
+  { table: 'punches', column: 'employee_id', label: 'punches' },
+  { table: 'time_entries', column: 'employee_id', label: 'time entries' },
+  { table: 'time_off_requests', column: 'employee_id', label: 'time off requests' },
+  { table: 'time_cards', column: 'employee_id', label: 'time cards' },
+  { table: 'shifts', column: 'employee_id', label: 'shifts' },
+];
+
+/** The links of an employee a create or update may set. */
+type LinkInput = Pick<UpdateEmployeeInput, 'locationIds' | 'departmentCodeId' | 'positionId' | 'groupIds'>;
 
 function toCents(payRate: number | null | undefined): number | null | undefined {
   return payRate === null || payRate === undefined ? payRate : Math.round(payRate * 100);
@@ -42,14 +63,75 @@ async function guardRefConflict<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function load(ctx: ServiceContext, accountId: string, id: string): Promise<EmployeeRow> {
-  const row = await repo.findEmployee(ctx.database.db, accountId, id);
+/** Everything an employee names must be the account's own: 404 resource_not_found naming the field otherwise. */
+async function assertLinksExist(db: Db, accountId: string, input: LinkInput): Promise<void> {
+  if (input.locationIds) {
+    await assertObjectsExist(db, accountId, 'locations', input.locationIds, {
+      noun: 'Location',
+      param: 'locationIds',
+    });
+  }
+  if (input.departmentCodeId) {
+    await assertObjectsExist(db, accountId, 'department_codes', [input.departmentCodeId], {
+      noun: 'Department code',
+      param: 'departmentCodeId',
+    });
+  }
+  if (input.positionId) {
+    await assertObjectsExist(db, accountId, 'positions', [input.positionId], {
+      noun: 'Position',
+      param: 'positionId',
+    });
+  }
+  if (input.groupIds) {
+    await assertObjectsExist(db, accountId, 'groups', input.groupIds, { noun: 'Group', param: 'groupIds' });
+  }
+}
+
+/**
+ * Replaces the link sets that were sent. A group whose membership changed lists its members, so its `updatedAt`
+ * moves too (incremental sync of groups must see it).
+ */
+async function applyLinkSets(
+  db: Db,
+  accountId: string,
+  id: string,
+  input: LinkInput,
+  now: string,
+): Promise<void> {
+  if (input.locationIds) await replaceLinks(db, accountId, EMPLOYEE_LOCATIONS, id, input.locationIds);
+  if (input.groupIds) {
+    const { added, removed } = await replaceLinks(db, accountId, EMPLOYEE_GROUPS, id, input.groupIds);
+    await touchObjects(db, accountId, 'groups', [...added, ...removed], now);
+  }
+}
+
+/** API objects for rows, with the links of all of them read in one query per link table. */
+async function toEmployees(db: Db, accountId: string, rows: readonly EmployeeRow[]): Promise<Employee[]> {
+  const ids = rows.map((row) => row.id);
+  const [locations, groups] = await Promise.all([
+    linkedIds(db, accountId, EMPLOYEE_LOCATIONS, ids),
+    linkedIds(db, accountId, EMPLOYEE_GROUPS, ids),
+  ]);
+  return rows.map((row) =>
+    toEmployee(row, { locationIds: locations.get(row.id) ?? [], groupIds: groups.get(row.id) ?? [] }),
+  );
+}
+
+async function load(db: Db, accountId: string, id: string): Promise<EmployeeRow> {
+  const row = await repo.findEmployee(db, accountId, id);
   if (!row) throw notFound('Employee', id);
   return row;
 }
 
+async function read(db: Db, accountId: string, id: string): Promise<Employee> {
+  const [employee] = await toEmployees(db, accountId, [await load(db, accountId, id)]);
+  if (!employee) throw notFound('Employee', id);
+  return employee;
+}
+
 export async function getEmployee(ctx: ServiceContext, accountId: string, id: string): Promise<Employee> {
-  return toEmployee(await load(ctx, accountId, id));
+  return read(ctx.database.db, accountId, id);
 }
 
 export async function listEmployees(
@@ -58,12 +140,12 @@ export async function listEmployees(
   filters: repo.EmployeeFilters,
   page: PageRequest,
 ): Promise<{ items: Employee[]; hasMore: boolean; countTotal: () => Promise<number> }> {
-  const rows = await repo.listEmployees(ctx.database.db, accountId, filters, page);
-  const { items, hasMore } = pageOf(rows, page);
+  const db = ctx.database.db;
+  const { items, hasMore } = pageOf(await repo.listEmployees(db, accountId, filters, page), page);
   return {
-    items: items.map(toEmployee),
+    items: await toEmployees(db, accountId, items),
     hasMore,
-    countTotal: () => repo.countEmployees(ctx.database.db, accountId, filters),
+    countTotal: () => repo.countEmployees(db, accountId, filters),
   };
 }
 
@@ -72,12 +154,9 @@ export async function createEmployee(
   accountId: string,
   input: CreateEmployeeInput,
 ): Promise<Employee> {
-  checkTimezone(input.timezone);
+  assertTimeZone(input.timezone);
   const now = ctx.clock.now().toISOString();
   const row: EmployeeRow = {
-    department_code_id: null,
-    position_id: null,
-    clock_status: 'out',
     id: newId('employee'),
     account_id: accountId,
     first_name: input.firstName.trim(),
@@ -89,19 +168,28 @@ export async function createEmployee(
     role: input.role ?? 'employee',
     pay_rate_cents: toCents(input.payRate) ?? null,
     timezone: input.timezone ?? null,
+    department_code_id: input.departmentCodeId ?? null,
+    position_id: input.positionId ?? null,
+    clock_status: 'out',
     created_at: now,
     updated_at: now,
   };
-  await guardRefConflict(() =>
+  return guardRefConflict(() =>
     createWithinPlanCap(
       ctx.database.db,
       accountId,
       'maxEmployees',
       (db) => repo.countEmployees(db, accountId, {}),
-      (db) => repo.insertEmployee(db, row),
+      // Under a cap this is already the cap's transaction; otherwise it opens one.
+      (db) =>
+        inTransaction(db, async (trx) => {
+          await assertLinksExist(trx, accountId, input);
+          await repo.insertEmployee(trx, row);
+          await applyLinkSets(trx, accountId, row.id, input, now);
+          return read(trx, accountId, row.id);
+        }),
     ),
   );
-  return toEmployee(row);
 }
 
 export async function updateEmployee(
@@ -110,22 +198,46 @@ export async function updateEmployee(
   id: string,
   input: UpdateEmployeeInput,
 ): Promise<Employee> {
-  await load(ctx, accountId, id);
-  checkTimezone(input.timezone);
-  const changes: EmployeeUpdate = { updated_at: ctx.clock.now().toISOString() };
-  if (input.firstName !== undefined) changes.first_name = input.firstName.trim();
-  if (input.lastName !== undefined) changes.last_name = input.lastName.trim();
-  if (input.email !== undefined) changes.email = input.email;
-  if (input.employeeRef !== undefined) changes.employee_ref = input.employeeRef;
-  if (input.phone !== undefined) changes.phone = input.phone;
-  if (input.active !== undefined) changes.active = toDbBoolean(input.active);
-  if (input.role !== undefined) changes.role = input.role;
-  if (input.payRate !== undefined) changes.pay_rate_cents = toCents(input.payRate) ?? null;
-  if (input.timezone !== undefined) changes.timezone = input.timezone;
-  await guardRefConflict(() => repo.updateEmployee(ctx.database.db, accountId, id, changes));
-  return getEmployee(ctx, accountId, id);
+  assertTimeZone(input.timezone);
+  const now = ctx.clock.now().toISOString();
+  return guardRefConflict(() =>
+    ctx.database.db.transaction().execute(async (trx) => {
+      await load(trx, accountId, id);
+      await assertLinksExist(trx, accountId, input);
+      const changes: EmployeeUpdate = { updated_at: now };
+      if (input.firstName !== undefined) changes.first_name = input.firstName.trim();
+      if (input.lastName !== undefined) changes.last_name = input.lastName.trim();
+      if (input.email !== undefined) changes.email = input.email;
+      if (input.employeeRef !== undefined) changes.employee_ref = input.employeeRef;
+      if (input.phone !== undefined) changes.phone = input.phone;
+      if (input.active !== undefined) changes.active = toDbBoolean(input.active);
+      if (input.role !== undefined) changes.role = input.role;
+      if (input.payRate !== undefined) changes.pay_rate_cents = toCents(input.payRate) ?? null;
+      if (input.timezone !== undefined) changes.timezone = input.timezone;
+      if (input.departmentCodeId !== undefined) changes.department_code_id = input.departmentCodeId;
+      if (input.positionId !== undefined) changes.position_id = input.positionId;
+      await repo.updateEmployee(trx, accountId, id, changes);
+      await applyLinkSets(trx, accountId, id, input, now);
+      return read(trx, accountId, id);
+    }),
+  );
 }
 
 export async function deleteEmployee(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  if (!(await repo.deleteEmployee(ctx.database.db, accountId, id))) throw notFound('Employee', id);
+  const now = ctx.clock.now().toISOString();
+  await ctx.database.db.transaction().execute(async (trx) => {
+    await load(trx, accountId, id);
+    await assertNotReferenced(trx, accountId, EMPLOYEE_REFERENCES, {
+      noun: 'Employee',
+      id,
+      advice: 'deactivate the employee (`active: false`) instead.',
+    });
+    await removeAllLinks(trx, accountId, EMPLOYEE_LOCATIONS, id);
+    const groups = await removeAllLinks(trx, accountId, EMPLOYEE_GROUPS, id);
+    const geofences = await removeAllLinks(trx, accountId, EMPLOYEE_GEOFENCES, id);
+    // Groups and geofences list their employees: their shape changed.
+    await touchObjects(trx, accountId, 'groups', groups, now);
+    await touchObjects(trx, accountId, 'geofences', geofences, now);
+    await repo.deleteEmployee(trx, accountId, id);
+  });
 }

@@ -4,11 +4,20 @@ import {
   call,
   createTestAccount,
   createTestApp,
+  createTestKey,
   type ErrorBody,
   type TestAccount,
   type TestApp,
 } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
+import { describeListContract } from '../../helpers/list-suite.js';
+import { assertApiError } from '../../helpers/security-suite.js';
+import {
+  insertPunch,
+  insertShift,
+  insertTimeEntry,
+  insertTimeOffRequest,
+} from '../code-catalogues/referencing-rows.js';
 
 interface Employee {
   id: string;
@@ -22,6 +31,11 @@ interface Employee {
   role: string;
   payRate: number | null;
   timezone: string | null;
+  locationIds: string[];
+  departmentCodeId: string | null;
+  positionId: string | null;
+  groupIds: string[];
+  clockStatus: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -70,6 +84,11 @@ for (const dialect of DIALECTS) {
           role: 'employee',
           payRate: 31.26,
           timezone: null,
+          locationIds: [],
+          departmentCodeId: null,
+          positionId: null,
+          groupIds: [],
+          clockStatus: 'out',
           createdAt: '2026-11-01T12:00:00.000Z',
           updatedAt: '2026-11-01T12:00:00.000Z',
         },
@@ -290,5 +309,230 @@ for (const dialect of DIALECTS) {
       assert.equal(res.body.error.code, 'parameter_invalid');
       assert.equal(res.body.error.param, 'colour');
     });
+  });
+
+  describe(`employee links, clock status and deletion (${dialect})`, () => {
+    let t: TestApp;
+    let account: TestAccount;
+    let other: TestAccount;
+
+    before(async () => {
+      t = await createTestApp(dialect);
+      account = await createTestAccount(t);
+      other = await createTestAccount(t);
+    });
+    after(() => t.close());
+
+    let counter = 0;
+    /** Creates an object of a resource in the account and returns its id. */
+    const make = async (path: string, body: Record<string, unknown>, key = account.key) => {
+      counter++;
+      const res = await call<{ id: string }>(t, 'POST', path, { key, body });
+      assert.equal(res.status, 201, res.raw);
+      return res.body.id;
+    };
+    const location = (key = account.key) => make('/v1/locations', { name: `Site ${counter}` }, key);
+    const code = (path: string, key = account.key) => make(path, { code: `C-${counter}`, name: 'Code' }, key);
+    const employee = (body: Record<string, unknown> = {}, key = account.key) =>
+      make('/v1/employees', { firstName: 'Link', lastName: 'Test', ...body }, key);
+    const get = async (id: string) =>
+      (await call<Employee>(t, 'GET', `/v1/employees/${id}`, { key: account.key })).body;
+
+    test('locationIds, departmentCodeId, positionId and groupIds round-trip; arrays replace the set', async () => {
+      const [l1, l2] = [await location(), await location()];
+      const [g1, g2] = [await code('/v1/groups'), await code('/v1/groups')];
+      const departmentCodeId = await code('/v1/department-codes');
+      const positionId = await code('/v1/positions');
+      const id = await employee({ locationIds: [l2, l1], groupIds: [g1], departmentCodeId, positionId });
+      const created = await get(id);
+      assert.deepEqual(created.locationIds, [l1, l2]);
+      assert.deepEqual(created.groupIds, [g1]);
+      assert.equal(created.departmentCodeId, departmentCodeId);
+      assert.equal(created.positionId, positionId);
+
+      t.clock.advance(60_000);
+      const res = await call<Employee>(t, 'PATCH', `/v1/employees/${id}`, {
+        key: account.key,
+        body: { locationIds: [l2], groupIds: [g2, g1], departmentCodeId: null },
+      });
+      assert.equal(res.status, 200, res.raw);
+      assert.deepEqual(res.body, {
+        ...created,
+        locationIds: [l2],
+        groupIds: [g1, g2],
+        departmentCodeId: null,
+        updatedAt: t.clock.now().toISOString(),
+      });
+      const untouched = await call<Employee>(t, 'PATCH', `/v1/employees/${id}`, {
+        key: account.key,
+        body: { phone: '555' },
+      });
+      assert.deepEqual(untouched.body.locationIds, [l2]);
+      assert.deepEqual(untouched.body.groupIds, [g1, g2]);
+      const cleared = await call<Employee>(t, 'PATCH', `/v1/employees/${id}`, {
+        key: account.key,
+        body: { locationIds: [], groupIds: [], positionId: null },
+      });
+      assert.deepEqual(
+        [cleared.body.locationIds, cleared.body.groupIds, cleared.body.positionId],
+        [[], [], null],
+      );
+    });
+
+    test("linking another account's or a missing object → 404 naming the field, and nothing changes", async () => {
+      const id = await employee();
+      const before = await get(id);
+      const theirs = {
+        locationIds: [await location(other.key)],
+        groupIds: [await code('/v1/groups', other.key)],
+        departmentCodeId: await code('/v1/department-codes', other.key),
+        positionId: await code('/v1/positions', other.key),
+      };
+      const mine = await location();
+      const cases: [Record<string, unknown>, string, string][] = [
+        [{ locationIds: [mine, ...theirs.locationIds] }, 'locationIds', `Location ${theirs.locationIds[0]}`],
+        [{ groupIds: theirs.groupIds }, 'groupIds', `Group ${theirs.groupIds[0]}`],
+        [{ departmentCodeId: theirs.departmentCodeId }, 'departmentCodeId', 'Department code'],
+        [{ positionId: theirs.positionId }, 'positionId', 'Position'],
+        [{ positionId: 'pos_01JD2X6Y3Z4A5B6C7D8E9F0G1H' }, 'positionId', 'Position'],
+      ];
+      const count = async () =>
+        (await call<List<Employee>>(t, 'GET', '/v1/employees?include=totalCount', { key: account.key })).body
+          .totalCount;
+      const total = await count();
+      for (const [body, param, noun] of cases) {
+        const patched = await call(t, 'PATCH', `/v1/employees/${id}`, {
+          key: account.key,
+          body: { ...body, firstName: 'Changed' },
+        });
+        assertApiError(patched, 404, 'resource_not_found', { param, messageIncludes: noun });
+        const created = await call(t, 'POST', '/v1/employees', {
+          key: account.key,
+          body: { firstName: 'New', lastName: 'Hire', ...body },
+        });
+        assertApiError(created, 404, 'resource_not_found', { param });
+      }
+      assert.deepEqual(await get(id), before);
+      assert.equal(await count(), total);
+      for (const [body, param] of [
+        [{ locationIds: [mine, mine] }, 'locationIds'],
+        [{ departmentCodeId: 'dep_x' }, 'departmentCodeId'],
+        [{ groupIds: 'grp' }, 'groupIds'],
+        [{ clockStatus: 'in' }, 'clockStatus'],
+      ] as const) {
+        const res = await call(t, 'PATCH', `/v1/employees/${id}`, { key: account.key, body });
+        assertApiError(res, 400, 'parameter_invalid', { param });
+      }
+    });
+
+    test('clockStatus is read from the employee row; clockedIn=true lists who is on the clock', async () => {
+      const third = await createTestAccount(t);
+      const ids = {
+        in: await employee({ firstName: 'In' }, third.key),
+        onBreak: await employee({ firstName: 'Break' }, third.key),
+        out: await employee({ firstName: 'Out' }, third.key),
+      };
+      // The punch service keeps this column; set it directly here.
+      const setStatus = (id: string, status: 'in' | 'on_break') =>
+        t.db.db.updateTable('employees').set({ clock_status: status }).where('id', '=', id).execute();
+      await setStatus(ids.in, 'in');
+      await setStatus(ids.onBreak, 'on_break');
+      const names = async (query: string) => {
+        const res = await call<List<Employee>>(t, 'GET', `/v1/employees?${query}`, { key: third.key });
+        assert.equal(res.status, 200, res.raw);
+        return res.body.data.map((e) => `${e.firstName}:${e.clockStatus}`);
+      };
+      assert.deepEqual(await names('clockedIn=true'), ['Break:on_break', 'In:in']);
+      assert.deepEqual(await names('clockedIn=false'), ['Out:out']);
+      assert.deepEqual(await names('clockedIn=true&search=brea'), ['Break:on_break']);
+      assertApiError(
+        await call(t, 'GET', '/v1/employees?clockedIn=maybe', { key: third.key }),
+        400,
+        'parameter_invalid',
+        { param: 'clockedIn' },
+      );
+    });
+
+    const timeRows: [string, (employeeId: string) => Promise<void>][] = [
+      ['a punch', (id) => insertPunch(t, account.account.id, { employee_id: id })],
+      ['a time entry', (id) => insertTimeEntry(t, account.account.id, { employee_id: id })],
+      ['a time off request', (id) => insertTimeOffRequest(t, account.account.id, id)],
+      ['a shift', (id) => insertShift(t, account.account.id, { employee_id: id })],
+    ];
+    for (const [label, insert] of timeRows) {
+      test(`an employee with ${label} cannot be deleted (409 in_use) but can be deactivated`, async () => {
+        const id = await employee();
+        await insert(id);
+        const res = await call(t, 'DELETE', `/v1/employees/${id}`, { key: account.key });
+        assertApiError(res, 409, 'in_use', { messageIncludes: 'deactivate' });
+        const deactivated = await call<Employee>(t, 'PATCH', `/v1/employees/${id}`, {
+          key: account.key,
+          body: { active: false },
+        });
+        assert.equal(deactivated.status, 200, deactivated.raw);
+      });
+    }
+
+    test('deleting an employee removes their links too', async () => {
+      const site = await location();
+      const id = await employee({ locationIds: [site] });
+      assert.equal((await call(t, 'DELETE', `/v1/employees/${id}`, { key: account.key })).status, 200);
+      // With the link gone, the location is no longer in use.
+      assert.equal((await call(t, 'DELETE', `/v1/locations/${site}`, { key: account.key })).status, 200);
+    });
+
+    test('a list page reads the links of all its employees at once, not one query per employee', async () => {
+      const fourth = await createTestAccount(t);
+      const site = await location(fourth.key);
+      const group = await code('/v1/groups', fourth.key);
+      const listQueries = async () => {
+        t.queries.count = 0;
+        const res = await call<List<Employee>>(t, 'GET', '/v1/employees?limit=100', { key: fourth.key });
+        assert.equal(res.status, 200, res.raw);
+        return { count: t.queries.count, employees: res.body.data.length };
+      };
+      await employee({ locationIds: [site], groupIds: [group] }, fourth.key);
+      const one = await listQueries();
+      for (let index = 0; index < 4; index++) {
+        await employee({ locationIds: [site], groupIds: [group] }, fourth.key);
+      }
+      const five = await listQueries();
+      assert.equal(five.employees, 5);
+      assert.equal(five.count, one.count);
+    });
+
+    test('field restrictions know the new fields', async () => {
+      const site = await location();
+      const id = await employee({ locationIds: [site] });
+      const { key } = await createTestKey(t, account, ['employees:read', 'employees:write'], {
+        fieldRestrictions: { employees: ['firstName', 'locationIds', 'clockStatus'] },
+      });
+      const res = await call(t, 'GET', `/v1/employees/${id}`, { key });
+      assert.deepEqual(res.body, {
+        id,
+        object: 'employee',
+        firstName: 'Link',
+        locationIds: [site],
+        clockStatus: 'out',
+      });
+      const refused = await call(t, 'PATCH', `/v1/employees/${id}`, { key, body: { groupIds: [] } });
+      assertApiError(refused, 403, 'field_not_permitted', { param: 'groupIds' });
+    });
+  });
+
+  describeListContract(dialect, {
+    path: '/v1/employees',
+    create: async (t, account, index) => {
+      const res = await call<Employee>(t, 'POST', '/v1/employees', {
+        key: account.key,
+        body: { firstName: 'Listed', lastName: `${index}` },
+      });
+      assert.equal(res.status, 201, res.raw);
+      return res.body.id;
+    },
+    touch: async (t, account, id) => {
+      const res = await call(t, 'PATCH', `/v1/employees/${id}`, { key: account.key, body: { phone: '1' } });
+      assert.equal(res.status, 200, res.raw);
+    },
   });
 }

@@ -1,0 +1,97 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { containsText, toCount, toDbBoolean } from '../../db/columns.js';
+import type { CodeCatalogueRow, CodeCatalogueTable, Database } from '../../db/tables.js';
+import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
+import type { CatalogueTable } from './definition.js';
+
+type Db = Kysely<Database>;
+
+export interface CatalogueFilters {
+  active?: boolean | undefined;
+  search?: string | undefined;
+  updatedSince?: string | undefined;
+}
+
+export type CatalogueUpdate = Partial<Omit<CodeCatalogueTable, 'id' | 'account_id' | 'created_at'>>;
+
+/** The account filter and the list filters, shared by the page query and the count. */
+function filtered<O>(
+  query: SelectQueryBuilder<Database, CatalogueTable, O>,
+  accountId: string,
+  filters: CatalogueFilters,
+): SelectQueryBuilder<Database, CatalogueTable, O> {
+  let q = query.where('account_id', '=', accountId);
+  if (filters.active !== undefined) q = q.where('active', '=', toDbBoolean(filters.active));
+  if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
+  if (filters.search) {
+    const text = filters.search;
+    q = q.where((eb) => eb.or([containsText(sql.ref('code'), text), containsText(sql.ref('name'), text)]));
+  }
+  return q;
+}
+
+export async function insertEntry(db: Db, table: CatalogueTable, row: CodeCatalogueRow): Promise<void> {
+  await db.insertInto(table).values(row).execute();
+}
+
+export async function findEntry(
+  db: Db,
+  table: CatalogueTable,
+  accountId: string,
+  id: string,
+): Promise<CodeCatalogueRow | undefined> {
+  return db
+    .selectFrom(table)
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listEntries(
+  db: Db,
+  table: CatalogueTable,
+  accountId: string,
+  filters: CatalogueFilters,
+  page: PageRequest,
+): Promise<CodeCatalogueRow[]> {
+  return keysetPage(filtered(db.selectFrom(table).selectAll(), accountId, filters), page, 'id').execute();
+}
+
+export async function countEntries(
+  db: Db,
+  table: CatalogueTable,
+  accountId: string,
+  filters: CatalogueFilters,
+): Promise<number> {
+  const row = await filtered(
+    db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')),
+    accountId,
+    filters,
+  ).executeTakeFirstOrThrow();
+  return toCount(row.n);
+}
+
+export async function updateEntry(
+  db: Db,
+  table: CatalogueTable,
+  accountId: string,
+  id: string,
+  changes: CatalogueUpdate,
+): Promise<void> {
+  await db.updateTable(table).set(changes).where('account_id', '=', accountId).where('id', '=', id).execute();
+}
+
+export async function deleteEntry(
+  db: Db,
+  table: CatalogueTable,
+  accountId: string,
+  id: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom(table)
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -1,0 +1,85 @@
+import type { Kysely, SelectQueryBuilder, Updateable } from 'kysely';
+import { toCount, toDbBoolean } from '../../db/columns.js';
+import type { Database, GeofenceRow, GeofencesTable } from '../../db/tables.js';
+import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
+
+type Db = Kysely<Database>;
+
+export type GeofenceUpdate = Updateable<GeofencesTable>;
+
+export interface GeofenceFilters {
+  locationId?: string | undefined;
+  active?: boolean | undefined;
+  updatedSince?: string | undefined;
+}
+
+/** The account filter and the list filters, shared by the page query and the count. */
+function filtered<O>(
+  query: SelectQueryBuilder<Database, 'geofences', O>,
+  accountId: string,
+  filters: GeofenceFilters,
+): SelectQueryBuilder<Database, 'geofences', O> {
+  let q = query.where('account_id', '=', accountId);
+  if (filters.locationId) q = q.where('location_id', '=', filters.locationId);
+  if (filters.active !== undefined) q = q.where('active', '=', toDbBoolean(filters.active));
+  if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
+  return q;
+}
+
+export async function insertGeofence(db: Db, row: GeofenceRow): Promise<void> {
+  await db.insertInto('geofences').values(row).execute();
+}
+
+export async function findGeofence(db: Db, accountId: string, id: string): Promise<GeofenceRow | undefined> {
+  return db
+    .selectFrom('geofences')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listGeofences(
+  db: Db,
+  accountId: string,
+  filters: GeofenceFilters,
+  page: PageRequest,
+): Promise<GeofenceRow[]> {
+  return keysetPage(
+    filtered(db.selectFrom('geofences').selectAll(), accountId, filters),
+    page,
+    'id',
+  ).execute();
+}
+
+export async function countGeofences(db: Db, accountId: string, filters: GeofenceFilters): Promise<number> {
+  const row = await filtered(
+    db.selectFrom('geofences').select((eb) => eb.fn.countAll<string | number>().as('n')),
+    accountId,
+    filters,
+  ).executeTakeFirstOrThrow();
+  return toCount(row.n);
+}
+
+export async function updateGeofence(
+  db: Db,
+  accountId: string,
+  id: string,
+  changes: GeofenceUpdate,
+): Promise<void> {
+  await db
+    .updateTable('geofences')
+    .set(changes)
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteGeofence(db: Db, accountId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('geofences')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

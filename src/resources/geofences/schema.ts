@@ -1,0 +1,126 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { fromDbBoolean } from '../../db/columns.js';
+import type { GeofenceRow } from '../../db/tables.js';
+import { listQuerySchema } from '../../platform/pagination/schema.js';
+import { idPattern } from '../../shared/ids.js';
+import { latitude, longitude } from '../locations/schema.js';
+
+const GEOFENCE_ID_EXAMPLE = 'geo_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+const LOCATION_ID_EXAMPLE = 'loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+
+const name = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '\\S',
+  description: 'Display name.',
+  examples: ['Warehouse yard'],
+});
+const radiusMeters = Type.Integer({
+  minimum: 50,
+  maximum: 5000,
+  description: 'Radius of the circle around the center, in metres (50–5000).',
+  examples: [150],
+});
+const active = Type.Boolean({
+  description: 'Inactive geofences are ignored when punches are checked.',
+  examples: [true],
+});
+const locationId = Type.Union([Type.String({ pattern: idPattern('location') }), Type.Null()], {
+  description: 'The location whose punches this geofence checks; null for one that applies to no location.',
+  examples: [LOCATION_ID_EXAMPLE],
+});
+const employeeIds = Type.Array(Type.String({ pattern: idPattern('employee') }), {
+  uniqueItems: true,
+  maxItems: 1000,
+  description: 'Employees the geofence is assigned to. Sending it replaces the whole set.',
+  examples: [['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H']],
+});
+
+export const GeofenceSchema = Type.Object(
+  {
+    id: Type.String({ pattern: idPattern('geofence'), examples: [GEOFENCE_ID_EXAMPLE] }),
+    object: Type.Literal('geofence'),
+    name,
+    latitude: { ...latitude, description: 'Latitude of the center in decimal degrees (WGS 84).' },
+    longitude: { ...longitude, description: 'Longitude of the center in decimal degrees (WGS 84).' },
+    radiusMeters,
+    active,
+    locationId,
+    employeeIds,
+    createdAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
+    updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
+  },
+  { description: 'A circle on the map inside which punches count as on site.' },
+);
+export type Geofence = Static<typeof GeofenceSchema>;
+
+/** Fields a key's field restriction may name for geofences. */
+export const GEOFENCE_FIELDS: readonly string[] = Object.keys(GeofenceSchema.properties).filter(
+  (field) => field !== 'id' && field !== 'object',
+);
+
+export const CreateGeofenceBody = Type.Object(
+  {
+    name,
+    latitude,
+    longitude,
+    radiusMeters,
+    active: Type.Optional({ ...active, default: true }),
+    locationId: Type.Optional(locationId),
+    employeeIds: Type.Optional(employeeIds),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ name: 'Warehouse yard', latitude: 41.8868, longitude: -87.6598, radiusMeters: 150 }],
+  },
+);
+export type CreateGeofenceInput = Static<typeof CreateGeofenceBody>;
+
+export const UpdateGeofenceBody = Type.Partial(
+  Type.Object({ name, latitude, longitude, radiusMeters, active, locationId, employeeIds }),
+  { additionalProperties: false, minProperties: 1, examples: [{ radiusMeters: 250 }] },
+);
+export type UpdateGeofenceInput = Static<typeof UpdateGeofenceBody>;
+
+export const GeofenceIdParams = Type.Object({
+  id: Type.String({
+    pattern: idPattern('geofence'),
+    description: 'The geofence id.',
+    examples: [GEOFENCE_ID_EXAMPLE],
+  }),
+});
+
+export const ListGeofencesQuery = listQuerySchema('geofence', {
+  locationId: Type.Optional(
+    Type.String({
+      pattern: idPattern('location'),
+      description: 'Only geofences of this location.',
+      examples: [LOCATION_ID_EXAMPLE],
+    }),
+  ),
+  active: Type.Optional(
+    Type.Boolean({ description: 'Only active (`true`) or inactive (`false`) geofences.' }),
+  ),
+});
+
+export const DeletedGeofenceSchema = Type.Object({
+  id: Type.String({ examples: [GEOFENCE_ID_EXAMPLE] }),
+  object: Type.Literal('geofence'),
+  deleted: Type.Literal(true),
+});
+
+export function toGeofence(row: GeofenceRow, employeeIds: readonly string[]): Geofence {
+  return {
+    id: row.id,
+    object: 'geofence',
+    name: row.name,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    radiusMeters: row.radius_meters,
+    active: fromDbBoolean(row.active),
+    locationId: row.location_id,
+    employeeIds: [...employeeIds],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

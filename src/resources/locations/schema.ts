@@ -1,0 +1,164 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { LocationRow } from '../../db/tables.js';
+import { listQuerySchema } from '../../platform/pagination/schema.js';
+import { idPattern } from '../../shared/ids.js';
+
+const GEOFENCE_MODES = ['off', 'warn', 'block'] as const;
+const LOCATION_ID_EXAMPLE = 'loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+
+/** Decimal degrees (WGS 84); shared with geofences. */
+export const latitude = Type.Number({
+  minimum: -90,
+  maximum: 90,
+  description: 'Latitude in decimal degrees (WGS 84), −90 to 90.',
+  examples: [41.8781],
+});
+export const longitude = Type.Number({
+  minimum: -180,
+  maximum: 180,
+  description: 'Longitude in decimal degrees (WGS 84), −180 to 180.',
+  examples: [-87.6298],
+});
+const nullableLatitude = Type.Union([latitude, Type.Null()], {
+  description: 'Latitude in decimal degrees (WGS 84), −90 to 90. Set together with `longitude`, or neither.',
+  examples: [41.8781],
+});
+const nullableLongitude = Type.Union([longitude, Type.Null()], {
+  description:
+    'Longitude in decimal degrees (WGS 84), −180 to 180. Set together with `latitude`, or neither.',
+  examples: [-87.6298],
+});
+
+const name = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '\\S',
+  description: 'Display name.',
+  examples: ['Chicago warehouse'],
+});
+const address = Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()], {
+  description: 'Postal address, free form.',
+  examples: ['1200 W Fulton Market, Chicago, IL 60607'],
+});
+const timezone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: "IANA time zone of the site; the account's zone when none is given on creation.",
+  examples: ['America/Chicago'],
+});
+const capacity = Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], {
+  description: 'How many people the site holds at once, for planning.',
+  examples: [40],
+});
+const geofenceMode = Type.Union(
+  GEOFENCE_MODES.map((mode) => Type.Literal(mode)),
+  {
+    description:
+      'What happens to a punch outside the geofences of this location: `off` ignores them, `warn` records the punch with a flag, `block` refuses it (403 `outside_geofence`).',
+    examples: ['warn'],
+  },
+);
+
+export const LocationSchema = Type.Object(
+  {
+    id: Type.String({ pattern: idPattern('location'), examples: [LOCATION_ID_EXAMPLE] }),
+    object: Type.Literal('location'),
+    name,
+    address,
+    timezone,
+    latitude: nullableLatitude,
+    longitude: nullableLongitude,
+    capacity,
+    geofenceMode,
+    createdAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
+    updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
+  },
+  { description: 'A site where employees work and punch.' },
+);
+export type Location = Static<typeof LocationSchema>;
+
+/** Fields a key's field restriction may name for locations. */
+export const LOCATION_FIELDS: readonly string[] = Object.keys(LocationSchema.properties).filter(
+  (field) => field !== 'id' && field !== 'object',
+);
+
+export const CreateLocationBody = Type.Object(
+  {
+    name,
+    address: Type.Optional(address),
+    timezone: Type.Optional(timezone),
+    latitude: Type.Optional(nullableLatitude),
+    longitude: Type.Optional(nullableLongitude),
+    capacity: Type.Optional(capacity),
+    geofenceMode: Type.Optional({ ...geofenceMode, default: 'off' }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        name: 'Chicago warehouse',
+        address: '1200 W Fulton Market, Chicago, IL 60607',
+        timezone: 'America/Chicago',
+        latitude: 41.8868,
+        longitude: -87.6598,
+        geofenceMode: 'warn',
+      },
+    ],
+  },
+);
+export type CreateLocationInput = Static<typeof CreateLocationBody>;
+
+export const UpdateLocationBody = Type.Partial(
+  Type.Object({
+    name,
+    address,
+    timezone,
+    latitude: nullableLatitude,
+    longitude: nullableLongitude,
+    capacity,
+    geofenceMode,
+  }),
+  { additionalProperties: false, minProperties: 1, examples: [{ geofenceMode: 'block' }] },
+);
+export type UpdateLocationInput = Static<typeof UpdateLocationBody>;
+
+export const LocationIdParams = Type.Object({
+  id: Type.String({
+    pattern: idPattern('location'),
+    description: 'The location id.',
+    examples: [LOCATION_ID_EXAMPLE],
+  }),
+});
+
+export const ListLocationsQuery = listQuerySchema('location', {
+  search: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Case-insensitive match on the name.',
+      examples: ['warehouse'],
+    }),
+  ),
+});
+
+export const DeletedLocationSchema = Type.Object({
+  id: Type.String({ examples: [LOCATION_ID_EXAMPLE] }),
+  object: Type.Literal('location'),
+  deleted: Type.Literal(true),
+});
+
+export function toLocation(row: LocationRow): Location {
+  return {
+    id: row.id,
+    object: 'location',
+    name: row.name,
+    address: row.address,
+    timezone: row.timezone,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    capacity: row.capacity,
+    geofenceMode: row.geofence_mode,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,110 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { toCount } from '../../db/columns.js';
+import type { Database, PayPeriodRow } from '../../db/tables.js';
+import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
+
+type Db = Kysely<Database>;
+
+export interface PayPeriodFilters {
+  /** Only the period containing this local date. */
+  date?: string | undefined;
+  updatedSince?: string | undefined;
+}
+
+function filtered<O>(
+  query: SelectQueryBuilder<Database, 'pay_periods', O>,
+  accountId: string,
+  filters: PayPeriodFilters,
+): SelectQueryBuilder<Database, 'pay_periods', O> {
+  let q = query.where('account_id', '=', accountId);
+  if (filters.date) q = q.where('start_date', '<=', filters.date).where('end_date', '>=', filters.date);
+  if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
+  return q;
+}
+
+/** The stored period that ends last: materialisation continues after it. */
+export async function findLatestPeriod(db: Db, accountId: string): Promise<PayPeriodRow | undefined> {
+  return db
+    .selectFrom('pay_periods')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('start_date', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Inserts in the order given: callers pass oldest first so that the time-ordered ids sort like the dates. */
+export async function insertPeriods(db: Db, rows: readonly PayPeriodRow[]): Promise<void> {
+  if (rows.length > 0)
+    await db
+      .insertInto('pay_periods')
+      .values([...rows])
+      .execute();
+}
+
+export async function findPeriod(db: Db, accountId: string, id: string): Promise<PayPeriodRow | undefined> {
+  return db
+    .selectFrom('pay_periods')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function findPeriodContaining(
+  db: Db,
+  accountId: string,
+  date: string,
+): Promise<PayPeriodRow | undefined> {
+  return filtered(db.selectFrom('pay_periods').selectAll(), accountId, { date }).executeTakeFirst();
+}
+
+export async function listPeriods(
+  db: Db,
+  accountId: string,
+  filters: PayPeriodFilters,
+  page: PageRequest,
+): Promise<PayPeriodRow[]> {
+  return keysetPage(
+    filtered(db.selectFrom('pay_periods').selectAll(), accountId, filters),
+    page,
+    'id',
+  ).execute();
+}
+
+export async function countPeriods(db: Db, accountId: string, filters: PayPeriodFilters): Promise<number> {
+  const row = await filtered(
+    db.selectFrom('pay_periods').select((eb) => eb.fn.countAll<string | number>().as('n')),
+    accountId,
+    filters,
+  ).executeTakeFirstOrThrow();
+  return toCount(row.n);
+}
+
+/** Sets the lock state; a period already in that state is left as it is (its lockedAt and updatedAt stay). */
+export async function setPeriodLocked(
+  db: Db,
+  accountId: string,
+  id: string,
+  locked: boolean,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('pay_periods')
+    .set({ locked: locked ? 1 : 0, locked_at: locked ? now : null, updated_at: now })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .where('locked', '=', locked ? 0 : 1)
+    .execute();
+}
+
+/** Deletes the periods that end on or after `date` (and so are not over yet) and returns their ids. */
+export async function deletePeriodsEndingFrom(db: Db, accountId: string, date: string): Promise<string[]> {
+  const rows = await db
+    .deleteFrom('pay_periods')
+    .where('account_id', '=', accountId)
+    .where('end_date', '>=', date)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely';
+import { fromDbJson, toDbJson } from '../../db/columns.js';
+import type { Database } from '../../db/tables.js';
+import type { ServiceContext } from '../../platform/context.js';
+import { ApiError, notFound } from '../../platform/errors/api-error.js';
+import { localDateOf } from '../../shared/local-time.js';
+import { anchorProblem } from '../pay-periods/calendar.js';
+import { assertDatesUnlocked } from '../pay-periods/locks.js';
+import { deletePeriodsEndingFrom } from '../pay-periods/repository.js';
+import { OVERTIME_PRESETS, type OvertimeRule, type OvertimeThresholds } from '../time-cards/overtime.js';
+import { deleteCardsOfPeriods } from '../time-cards/repository.js';
+import * as repo from './repository.js';
+import type {
+  AccountSchedule,
+  OvertimeRuleInputValue,
+  PaySchedule,
+  UpdatePayScheduleInput,
+} from './schema.js';
+import { toPaySchedule } from './schema.js';
+
+/** What an account's schedule is until it is first changed (documented on the pay schedule object). */
+export const DEFAULT_SCHEDULE: Readonly<Pick<AccountSchedule, 'frequency' | 'anchorDate' | 'overtimeRule'>> =
+  {
+    frequency: 'biweekly',
+    anchorDate: '2024-01-01',
+    overtimeRule: { type: 'weekly40', ...OVERTIME_PRESETS.none },
+  };
+
+/** The account's zone and schedule (or the default), in one query. */
+export async function loadAccountSchedule(db: Kysely<Database>, accountId: string): Promise<AccountSchedule> {
+  const row = await repo.findAccountSchedule(db, accountId);
+  if (!row) throw notFound('Account', accountId, 'account');
+  if (row.frequency === null || row.anchor_date === null || row.overtime_rule === null) {
+    return {
+      accountId,
+      timeZone: row.timezone,
+      ...DEFAULT_SCHEDULE,
+      createdAt: row.account_created_at,
+      updatedAt: row.account_created_at,
+    };
+  }
+  return {
+    accountId,
+    timeZone: row.timezone,
+    frequency: row.frequency,
+    anchorDate: row.anchor_date,
+    overtimeRule: fromDbJson<OvertimeRule>(row.overtime_rule),
+    createdAt: row.created_at ?? row.account_created_at,
+    updatedAt: row.updated_at ?? row.account_created_at,
+  };
+}
+
+/** Today's date in the account's zone. */
+export function localToday(ctx: Pick<ServiceContext, 'clock'>, schedule: AccountSchedule): string {
+  return localDateOf(ctx.clock.now(), schedule.timeZone);
+}
+
+export async function getPaySchedule(ctx: ServiceContext, accountId: string): Promise<PaySchedule> {
+  return toPaySchedule(await loadAccountSchedule(ctx.database.db, accountId));
+}
+
+const THRESHOLD_FIELDS = [
+  'dailyOvertimeAfterHours',
+  'dailyDoubleTimeAfterHours',
+  'weeklyOvertimeAfterHours',
+] as const satisfies readonly (keyof OvertimeThresholds)[];
+
+/** The stored form of a rule: named rules keep no thresholds of their own, custom ones keep what was sent. */
+function overtimeRuleOf(input: OvertimeRuleInputValue): OvertimeRule {
+  const given = (field: (typeof THRESHOLD_FIELDS)[number]) => input[field] ?? null;
+  if (input.type !== 'custom') {
+    const preset = OVERTIME_PRESETS[input.type];
+    for (const field of THRESHOLD_FIELDS) {
+      const value = given(field);
+      if (value !== null && value !== preset[field]) {
+        throw new ApiError(
+          'parameter_invalid',
+          `Thresholds can be set only with overtimeRule.type "custom"; "${input.type}" uses ${preset[field] ?? 'none'} for ${field}.`,
+          { param: `overtimeRule.${field}` },
+        );
+      }
+    }
+    return { type: input.type, ...OVERTIME_PRESETS.none };
+  }
+  const rule: OvertimeRule = {
+    type: 'custom',
+    dailyOvertimeAfterHours: given('dailyOvertimeAfterHours'),
+    dailyDoubleTimeAfterHours: given('dailyDoubleTimeAfterHours'),
+    weeklyOvertimeAfterHours: given('weeklyOvertimeAfterHours'),
+  };
+  if (
+    rule.dailyOvertimeAfterHours !== null &&
+    rule.dailyDoubleTimeAfterHours !== null &&
+    rule.dailyDoubleTimeAfterHours <= rule.dailyOvertimeAfterHours
+  ) {
+    throw new ApiError(
+      'parameter_invalid',
+      'dailyDoubleTimeAfterHours must be greater than dailyOvertimeAfterHours.',
+      { param: 'overtimeRule.dailyDoubleTimeAfterHours' },
+    );
+  }
+  return rule;
+}
+
+/** Far enough ahead to cover every materialised period. */
+const END_OF_TIME = '9999-12-31';
+
+/**
+ * Changes the schedule. A new frequency or anchor replaces the periods that are not over yet (the current and
+ * future ones, with their time cards) in the same transaction; periods that have ended keep their dates, so pay
+ * already run stays as it was, and the next list continues after them (the first new period is shortened to start
+ * the day after the last kept one). A locked period among those replaced refuses the change (409).
+ */
+export async function updatePaySchedule(
+  ctx: ServiceContext,
+  accountId: string,
+  input: UpdatePayScheduleInput,
+): Promise<PaySchedule> {
+  const now = ctx.clock.now().toISOString();
+  return ctx.database.db.transaction().execute(async (trx) => {
+    const current = await loadAccountSchedule(trx, accountId);
+    const next: AccountSchedule = {
+      ...current,
+      frequency: input.frequency ?? current.frequency,
+      anchorDate: input.anchorDate ?? current.anchorDate,
+      overtimeRule: input.overtimeRule ? overtimeRuleOf(input.overtimeRule) : current.overtimeRule,
+      updatedAt: now,
+    };
+    const problem = anchorProblem(next.frequency, next.anchorDate);
+    if (problem) throw new ApiError('parameter_invalid', problem, { param: 'anchorDate' });
+
+    if (next.frequency !== current.frequency || next.anchorDate !== current.anchorDate) {
+      const today = localToday(ctx, current);
+      await assertDatesUnlocked(trx, accountId, today, END_OF_TIME);
+      const replaced = await deletePeriodsEndingFrom(trx, accountId, today);
+      await deleteCardsOfPeriods(trx, accountId, replaced);
+    }
+    await repo.upsertSchedule(trx, {
+      account_id: accountId,
+      frequency: next.frequency,
+      anchor_date: next.anchorDate,
+      overtime_rule: toDbJson(next.overtimeRule),
+      // The default schedule existed since the account did: its first change keeps that createdAt.
+      created_at: current.createdAt,
+      updated_at: now,
+    });
+    return toPaySchedule(next);
+  });
+}

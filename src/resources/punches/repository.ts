@@ -1,0 +1,117 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { toCount, toDbBoolean } from '../../db/columns.js';
+import type { Database, GeofenceRow, LocationRow, PunchRow } from '../../db/tables.js';
+import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
+
+type Db = Kysely<Database>;
+
+export interface PunchFilters {
+  employeeId?: string | undefined;
+  locationId?: string | undefined;
+  /** On the punch time: from inclusive, to exclusive. */
+  from?: string | undefined;
+  to?: string | undefined;
+  updatedSince?: string | undefined;
+}
+
+/** The account filter and the list filters, shared by the page query and the count. */
+function filtered<O>(
+  query: SelectQueryBuilder<Database, 'punches', O>,
+  accountId: string,
+  filters: PunchFilters,
+): SelectQueryBuilder<Database, 'punches', O> {
+  let q = query.where('account_id', '=', accountId);
+  if (filters.employeeId) q = q.where('employee_id', '=', filters.employeeId);
+  if (filters.locationId) q = q.where('location_id', '=', filters.locationId);
+  if (filters.from) q = q.where('punched_at', '>=', filters.from);
+  if (filters.to) q = q.where('punched_at', '<', filters.to);
+  if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
+  return q;
+}
+
+export async function insertPunch(db: Db, row: PunchRow): Promise<void> {
+  await db.insertInto('punches').values(row).execute();
+}
+
+export async function findPunch(db: Db, accountId: string, id: string): Promise<PunchRow | undefined> {
+  return db
+    .selectFrom('punches')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The employee's punch with the latest time (the newest of those at one instant), optionally of a kind. */
+export async function findLatestPunch(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+  only: { type?: PunchRow['type']; timeEntryId?: string } = {},
+): Promise<PunchRow | undefined> {
+  let q = db
+    .selectFrom('punches')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('employee_id', '=', employeeId);
+  if (only.type) q = q.where('type', '=', only.type);
+  if (only.timeEntryId) q = q.where('time_entry_id', '=', only.timeEntryId);
+  return q.orderBy('punched_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+}
+
+export async function listPunches(
+  db: Db,
+  accountId: string,
+  filters: PunchFilters,
+  page: PageRequest,
+): Promise<PunchRow[]> {
+  return keysetPage(filtered(db.selectFrom('punches').selectAll(), accountId, filters), page, 'id').execute();
+}
+
+export async function countPunches(db: Db, accountId: string, filters: PunchFilters): Promise<number> {
+  const row = await filtered(
+    db.selectFrom('punches').select((eb) => eb.fn.countAll<string | number>().as('n')),
+    accountId,
+    filters,
+  ).executeTakeFirstOrThrow();
+  return toCount(row.n);
+}
+
+export async function findLocation(db: Db, accountId: string, id: string): Promise<LocationRow | undefined> {
+  return db
+    .selectFrom('locations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Active geofences that apply to a punch: the location's own, and those assigned to the employee. */
+export async function findApplicableGeofences(
+  db: Db,
+  accountId: string,
+  locationId: string,
+  employeeId: string,
+): Promise<GeofenceRow[]> {
+  return db
+    .selectFrom('geofences')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('active', '=', toDbBoolean(true))
+    .where((eb) =>
+      eb.or([
+        eb('location_id', '=', locationId),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('geofence_employees')
+            .select('geofence_id')
+            .where('account_id', '=', accountId)
+            .where('employee_id', '=', employeeId),
+        ),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+}

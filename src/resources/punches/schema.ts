@@ -1,0 +1,176 @@
+import { type Static, type TNumber, Type } from '@sinclair/typebox';
+import { fromDbBoolean } from '../../db/columns.js';
+import type { PunchRow } from '../../db/tables.js';
+import { listQuerySchema } from '../../platform/pagination/schema.js';
+import { idPattern } from '../../shared/ids.js';
+import {
+  costCodeIdField,
+  departmentCodeIdField,
+  employeeIdField,
+  locationIdField,
+  timeRangeFilters,
+} from '../time-entries/schema.js';
+
+const PUNCH_TYPES = ['in', 'out', 'break_start', 'break_end'] as const;
+const SOURCES = ['api', 'portal', 'kiosk'] as const;
+
+const punchId = Type.String({
+  pattern: idPattern('punch'),
+  description: 'The punch id.',
+  examples: ['pun_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+});
+const type = Type.Union(
+  PUNCH_TYPES.map((t) => Type.Literal(t)),
+  {
+    description:
+      '`in` starts work (opens a time entry), `out` ends it (closes the entry), `break_start` / `break_end` ' +
+      'bracket an unpaid break inside it.',
+    examples: ['in'],
+  },
+);
+const at = Type.String({
+  format: 'date-time',
+  description:
+    'When the punch happened (ISO-8601; stored and returned in UTC). Defaults to now; at most 60 s ahead of the ' +
+    "server's clock, and never before the employee's latest punch.",
+  examples: ['2026-11-02T14:00:00.000Z'],
+});
+const latitude = Type.Number({
+  minimum: -90,
+  maximum: 90,
+  description: 'Where the punch was made: latitude in decimal degrees (WGS 84). Send with `longitude`.',
+  examples: [41.8789],
+});
+const longitude = Type.Number({
+  minimum: -180,
+  maximum: 180,
+  description: 'Longitude in decimal degrees (WGS 84). Send with `latitude`.',
+  examples: [-87.6359],
+});
+const accuracyMeters = Type.Number({
+  minimum: 0,
+  maximum: 100_000,
+  description: "The device's reported accuracy of the position, in metres.",
+  examples: [12],
+});
+const source = Type.Union(
+  SOURCES.map((s) => Type.Literal(s)),
+  { description: 'Where the punch was made: an integration, the portal or a kiosk.', examples: ['api'] },
+);
+const nullable = (schema: TNumber, description: string) =>
+  Type.Union([schema, Type.Null()], { description, examples: schema.examples });
+
+export const PunchSchema = Type.Object(
+  {
+    id: punchId,
+    object: Type.Literal('punch'),
+    employeeId: employeeIdField,
+    type,
+    at,
+    locationId: locationIdField,
+    departmentCodeId: departmentCodeIdField,
+    costCodeId: costCodeIdField,
+    latitude: nullable(latitude, 'Latitude of the punch, when the device sent one.'),
+    longitude: nullable(longitude, 'Longitude of the punch, when the device sent one.'),
+    accuracyMeters: nullable(accuracyMeters, "The device's reported accuracy, in metres."),
+    source,
+    withinGeofence: Type.Union([Type.Boolean(), Type.Null()], {
+      description:
+        "Whether the punch was inside a geofence of its location (or one assigned to the employee); `null` when no geofence applied: no location, the location's geofence mode is `off`, no coordinates, or no active geofence.",
+      examples: [true],
+    }),
+    distanceMeters: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description:
+        'Distance to the nearest applicable geofence centre, in metres (0.1 m); `null` with no verdict.',
+      examples: [38.4],
+    }),
+    geofenceId: Type.Union([Type.String({ pattern: idPattern('geofence') }), Type.Null()], {
+      description:
+        'The geofence the verdict rests on: the nearest one containing the punch, else the nearest.',
+      examples: ['geo_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+    }),
+    timeEntryId: Type.Union([Type.String({ pattern: idPattern('timeEntry') }), Type.Null()], {
+      description: 'The time entry this punch opened, closed or put a break into.',
+      examples: ['ten_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+    }),
+    createdAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:00:00.482Z'] }),
+    updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:00:00.482Z'] }),
+  },
+  { description: 'One clock event of an employee. Punches are immutable; correct time on time entries.' },
+);
+export type Punch = Static<typeof PunchSchema>;
+
+/** Fields a key's field restriction may name for punches. */
+export const PUNCH_FIELDS: readonly string[] = Object.keys(PunchSchema.properties).filter(
+  (field) => field !== 'id' && field !== 'object',
+);
+
+export const CreatePunchBody = Type.Object(
+  {
+    employeeId: { ...employeeIdField, description: 'The employee punching.' },
+    type,
+    at: Type.Optional(at),
+    locationId: Type.Optional(locationIdField),
+    departmentCodeId: Type.Optional(departmentCodeIdField),
+    costCodeId: Type.Optional(costCodeIdField),
+    latitude: Type.Optional(latitude),
+    longitude: Type.Optional(longitude),
+    accuracyMeters: Type.Optional(accuracyMeters),
+    source: Type.Optional({ ...source, default: 'api' }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        employeeId: 'emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H',
+        type: 'in',
+        locationId: 'loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H',
+        latitude: 41.8789,
+        longitude: -87.6359,
+        accuracyMeters: 12,
+      },
+    ],
+  },
+);
+export type CreatePunchInput = Static<typeof CreatePunchBody>;
+
+export const PunchIdParams = Type.Object({ id: punchId });
+
+export const ListPunchesQuery = listQuerySchema('punch', {
+  employeeId: Type.Optional({ ...employeeIdField, description: 'Only this employee’s punches.' }),
+  locationId: Type.Optional(
+    Type.String({
+      pattern: idPattern('location'),
+      description: 'Only punches at this location.',
+      examples: ['loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+    }),
+  ),
+  ...timeRangeFilters({
+    from: 'Only punches made at or after this instant (ISO-8601).',
+    to: 'Only punches made before this instant (ISO-8601).',
+  }),
+});
+export type ListPunchesQueryInput = Static<typeof ListPunchesQuery>;
+
+export function toPunch(row: PunchRow): Punch {
+  return {
+    id: row.id,
+    object: 'punch',
+    employeeId: row.employee_id,
+    type: row.type,
+    at: row.punched_at,
+    locationId: row.location_id,
+    departmentCodeId: row.department_code_id,
+    costCodeId: row.cost_code_id,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    accuracyMeters: row.accuracy_meters,
+    source: row.source,
+    withinGeofence: row.within_geofence === null ? null : fromDbBoolean(row.within_geofence),
+    distanceMeters: row.distance_meters,
+    geofenceId: row.geofence_id,
+    timeEntryId: row.time_entry_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,215 @@
+import type { Kysely } from 'kysely';
+import { toDbBoolean } from '../../db/columns.js';
+import type { ClockStatus, Database, EmployeeRow, PunchRow, PunchType } from '../../db/tables.js';
+import type { ServiceContext } from '../../platform/context.js';
+import { ApiError, notFound } from '../../platform/errors/api-error.js';
+import type { PageRequest } from '../../platform/pagination/keyset.js';
+import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Coordinates } from '../../shared/geo.js';
+import { newId } from '../../shared/ids.js';
+import { assertNotInFuture, parseInstant, secondsBetween } from '../instants.js';
+import { assertTimeUnlocked } from '../pay-periods/locks.js';
+import { assertReferencesExist } from '../references.js';
+import { lockNamedEmployee, setClockStatus } from '../time-entries/clock-state.js';
+import * as timeEntryRepo from '../time-entries/repository.js';
+import { alreadyClockedIn, assertActive, assertNoOverlap } from '../time-entries/rules.js';
+import { geofenceVerdict } from './geofence.js';
+import * as repo from './repository.js';
+import type { CreatePunchInput, Punch } from './schema.js';
+import { toPunch } from './schema.js';
+
+type Db = Kysely<Database>;
+
+/**
+ * The clock state machine: the status a punch of `type` moves the employee to from `status`, or the 409 that
+ * names why it cannot happen now.
+ */
+export function nextClockStatus(type: PunchType, status: ClockStatus, employeeId: string): ClockStatus {
+  const notClockedIn = () =>
+    new ApiError('not_clocked_in', `Employee ${employeeId} is not on the clock; clock in first.`);
+  switch (type) {
+    case 'in':
+      if (status !== 'out') throw alreadyClockedIn(employeeId);
+      return 'in';
+    case 'out':
+      if (status === 'out') throw notClockedIn();
+      return 'out';
+    case 'break_start':
+      if (status === 'out') throw notClockedIn();
+      if (status === 'on_break') {
+        throw new ApiError('already_on_break', `Employee ${employeeId} is already on a break; end it first.`);
+      }
+      return 'on_break';
+    case 'break_end':
+      if (status !== 'on_break') {
+        throw new ApiError('not_on_break', `Employee ${employeeId} is not on a break, so it cannot end.`);
+      }
+      return 'in';
+  }
+}
+
+/** Latitude and longitude come as a pair or not at all. */
+function positionOf(input: CreatePunchInput): Coordinates | null {
+  const { latitude, longitude } = input;
+  if (latitude === undefined && longitude === undefined) return null;
+  if (latitude === undefined || longitude === undefined) {
+    const missing = latitude === undefined ? 'latitude' : 'longitude';
+    throw new ApiError('parameter_invalid', 'Send "latitude" and "longitude" together, or neither.', {
+      param: missing,
+    });
+  }
+  return { latitude, longitude };
+}
+
+/**
+ * What the punch does to the employee's time entry, once the transition is known to be allowed: `in` opens one,
+ * `break_end` adds the break to it, `out` closes it (ending a break still running). Returns the entry's id.
+ */
+async function applyToTimeEntry(
+  db: Db,
+  accountId: string,
+  employee: EmployeeRow,
+  punch: PunchRow,
+): Promise<string> {
+  const at = punch.punched_at;
+  if (punch.type === 'in') {
+    await assertNoOverlap(db, accountId, employee.id, { start: at, end: null });
+    const id = newId('timeEntry');
+    await timeEntryRepo.insertTimeEntry(db, {
+      id,
+      account_id: accountId,
+      employee_id: employee.id,
+      start_at: at,
+      end_at: null,
+      break_seconds: 0,
+      location_id: punch.location_id,
+      department_code_id: punch.department_code_id,
+      cost_code_id: punch.cost_code_id,
+      position_id: employee.position_id,
+      status: 'open',
+      source: 'punch',
+      notes: null,
+      created_at: punch.created_at,
+      updated_at: punch.created_at,
+    });
+    return id;
+  }
+
+  const entry = await timeEntryRepo.findOpenTimeEntry(db, accountId, employee.id);
+  if (!entry) {
+    // The clock status and the open entry always change together; this guards rows edited outside the API.
+    throw new ApiError('not_clocked_in', `Employee ${employee.id} has no open time entry; clock in first.`);
+  }
+  if (at < entry.start_at) {
+    throw new ApiError(
+      'parameter_invalid',
+      `"at" (${at}) is before the start of the open time entry ${entry.id} (${entry.start_at}).`,
+      { param: 'at' },
+    );
+  }
+  const changes: timeEntryRepo.TimeEntryUpdate = { updated_at: punch.created_at };
+  const breakRunning = employee.clock_status === 'on_break';
+  if (punch.type === 'break_end' || (punch.type === 'out' && breakRunning)) {
+    const breakStart = await repo.findLatestPunch(db, accountId, employee.id, {
+      type: 'break_start',
+      timeEntryId: entry.id,
+    });
+    // A correction may have moved the entry's start past the break's; only the part inside the entry counts.
+    const since =
+      breakStart && breakStart.punched_at > entry.start_at ? breakStart.punched_at : entry.start_at;
+    changes.break_seconds = entry.break_seconds + (breakStart ? secondsBetween(since, at) : 0);
+  }
+  if (punch.type === 'out') {
+    changes.end_at = at;
+    changes.status = 'closed';
+  }
+  if (punch.type !== 'break_start') await timeEntryRepo.updateTimeEntry(db, accountId, entry.id, changes);
+  return entry.id;
+}
+
+/**
+ * Records one punch and moves the employee's clock and time entry with it, all in one transaction that holds the
+ * employee's lock: the clock status read is the one the punch changes, so concurrent punches of one employee
+ * apply one after the other. Anything refused (a state conflict, a locked period, a blocking geofence) stores
+ * nothing.
+ */
+export async function recordPunch(
+  ctx: ServiceContext,
+  accountId: string,
+  input: CreatePunchInput,
+): Promise<Punch> {
+  const now = ctx.clock.now();
+  const at = input.at === undefined ? now.toISOString() : parseInstant(input.at, 'at');
+  assertNotInFuture(at, now, 'at');
+  const position = positionOf(input);
+
+  const row = await ctx.database.db.transaction().execute(async (trx) => {
+    const employee = await lockNamedEmployee(trx, accountId, input.employeeId);
+    const location = input.locationId ? await repo.findLocation(trx, accountId, input.locationId) : undefined;
+    if (input.locationId && !location) throw notFound('Location', input.locationId, 'locationId');
+    await assertReferencesExist(trx, accountId, {
+      departmentCodeId: input.departmentCodeId,
+      costCodeId: input.costCodeId,
+    });
+    assertActive(employee);
+    const status = nextClockStatus(input.type, employee.clock_status, employee.id);
+
+    const latest = await repo.findLatestPunch(trx, accountId, employee.id);
+    if (latest && at < latest.punched_at) {
+      throw new ApiError(
+        'parameter_invalid',
+        `"at" (${at}) is earlier than the employee's latest punch (${latest.id}, ${latest.type} at ${latest.punched_at}); punches are recorded in order — correct earlier time on the time entry instead.`,
+        { param: 'at' },
+      );
+    }
+    await assertTimeUnlocked(trx, accountId, at);
+    const verdict = await geofenceVerdict(trx, accountId, employee.id, location, position);
+
+    const punch: PunchRow = {
+      id: newId('punch'),
+      account_id: accountId,
+      employee_id: employee.id,
+      type: input.type,
+      punched_at: at,
+      location_id: input.locationId ?? null,
+      department_code_id: input.departmentCodeId ?? null,
+      cost_code_id: input.costCodeId ?? null,
+      latitude: position?.latitude ?? null,
+      longitude: position?.longitude ?? null,
+      accuracy_meters: input.accuracyMeters ?? null,
+      source: input.source ?? 'api',
+      within_geofence: verdict.withinGeofence === null ? null : toDbBoolean(verdict.withinGeofence),
+      distance_meters: verdict.distanceMeters,
+      geofence_id: verdict.geofenceId,
+      time_entry_id: null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    punch.time_entry_id = await applyToTimeEntry(trx, accountId, employee, punch);
+    await setClockStatus(trx, accountId, employee.id, status, punch.created_at);
+    await repo.insertPunch(trx, punch);
+    return punch;
+  });
+  return toPunch(row);
+}
+
+export async function getPunch(ctx: ServiceContext, accountId: string, id: string): Promise<Punch> {
+  const row = await repo.findPunch(ctx.database.db, accountId, id);
+  if (!row) throw notFound('Punch', id);
+  return toPunch(row);
+}
+
+export async function listPunches(
+  ctx: ServiceContext,
+  accountId: string,
+  filters: repo.PunchFilters,
+  page: PageRequest,
+): Promise<{ items: Punch[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+  const rows = await repo.listPunches(ctx.database.db, accountId, filters, page);
+  const { items, hasMore } = pageOf(rows, page);
+  return {
+    items: items.map(toPunch),
+    hasMore,
+    countTotal: () => repo.countPunches(ctx.database.db, accountId, filters),
+  };
+}

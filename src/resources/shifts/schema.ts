@@ -1,0 +1,172 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { fromDbBoolean } from '../../db/columns.js';
+import type { ShiftRow } from '../../db/tables.js';
+import { listQuerySchema } from '../../platform/pagination/schema.js';
+import { idPattern } from '../../shared/ids.js';
+
+/** Longest shift that can be scheduled: a double shift, not a multi-day assignment. */
+export const MAX_SHIFT_HOURS = 24;
+
+const SHIFT_ID_EXAMPLE = 'shf_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+
+const employeeId = Type.Union([Type.String({ pattern: idPattern('employee') }), Type.Null()], {
+  description: 'The employee who works the shift; `null` for an open shift anyone may pick up.',
+  examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+});
+const locationId = Type.Union([Type.String({ pattern: idPattern('location') }), Type.Null()], {
+  description: 'Where the shift is worked.',
+  examples: ['loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+});
+const positionId = Type.Union([Type.String({ pattern: idPattern('position') }), Type.Null()], {
+  description: 'The position (role on the floor) the shift is for.',
+  examples: ['pos_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+});
+const start = Type.String({
+  format: 'date-time',
+  description: 'When the shift starts (ISO-8601; returned in UTC).',
+  examples: ['2026-11-02T14:00:00.000Z'],
+});
+const end = Type.String({
+  format: 'date-time',
+  description: `When the shift ends: after \`start\`, at most ${MAX_SHIFT_HOURS} hours later.`,
+  examples: ['2026-11-02T22:30:00.000Z'],
+});
+const breakMinutes = Type.Integer({
+  minimum: 0,
+  maximum: MAX_SHIFT_HOURS * 60 - 1,
+  description: 'Scheduled unpaid break, in minutes; shorter than the shift.',
+  examples: [30],
+});
+const published = Type.Boolean({
+  description: 'Whether the shift is visible to employees. Drafts (`false`) are for managers only.',
+  examples: [true],
+});
+const notes = Type.Union([Type.String({ minLength: 1, maxLength: 1000 }), Type.Null()], {
+  description: 'Free-form instructions for whoever works the shift.',
+  examples: ['Open the front counter.'],
+});
+
+export const ShiftSchema = Type.Object(
+  {
+    id: Type.String({ pattern: idPattern('shift'), examples: [SHIFT_ID_EXAMPLE] }),
+    object: Type.Literal('shift'),
+    employeeId,
+    locationId,
+    positionId,
+    start,
+    end,
+    breakMinutes,
+    published,
+    notes,
+    createdAt: Type.String({ format: 'date-time', examples: ['2026-11-01T09:12:44.120Z'] }),
+    updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-01T09:12:44.120Z'] }),
+  },
+  { description: 'Scheduled work: who (or nobody yet), where, as what, and when.' },
+);
+export type Shift = Static<typeof ShiftSchema>;
+
+/** Fields a key's field restriction may name for shifts. */
+export const SHIFT_FIELDS: readonly string[] = Object.keys(ShiftSchema.properties).filter(
+  (field) => field !== 'id' && field !== 'object',
+);
+
+export const CreateShiftBody = Type.Object(
+  {
+    employeeId: Type.Optional(employeeId),
+    locationId: Type.Optional(locationId),
+    positionId: Type.Optional(positionId),
+    start,
+    end,
+    breakMinutes: Type.Optional({ ...breakMinutes, default: 0 }),
+    published: Type.Optional({ ...published, default: false }),
+    notes: Type.Optional(notes),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        start: '2026-11-02T14:00:00Z',
+        end: '2026-11-02T22:30:00Z',
+        breakMinutes: 30,
+        published: true,
+        notes: 'Open shift: first to claim it works it.',
+      },
+    ],
+  },
+);
+export type CreateShiftInput = Static<typeof CreateShiftBody>;
+
+export const UpdateShiftBody = Type.Partial(
+  Type.Object({ employeeId, locationId, positionId, start, end, breakMinutes, published, notes }),
+  { additionalProperties: false, minProperties: 1, examples: [{ published: true }] },
+);
+export type UpdateShiftInput = Static<typeof UpdateShiftBody>;
+
+export const ShiftIdParams = Type.Object({
+  id: Type.String({
+    pattern: idPattern('shift'),
+    description: 'The shift id.',
+    examples: [SHIFT_ID_EXAMPLE],
+  }),
+});
+
+export const ListShiftsQuery = listQuerySchema('shift', {
+  from: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Only shifts that end after this instant (with `to`: shifts that intersect the range).',
+      examples: ['2026-11-02T00:00:00Z'],
+    }),
+  ),
+  to: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Only shifts that start before this instant.',
+      examples: ['2026-11-09T00:00:00Z'],
+    }),
+  ),
+  employeeId: Type.Optional(
+    Type.String({
+      pattern: idPattern('employee'),
+      description: "Only this employee's shifts.",
+      examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+    }),
+  ),
+  open: Type.Optional(
+    Type.Boolean({ description: 'Only open shifts (`true`) or only assigned ones (`false`).' }),
+  ),
+  locationId: Type.Optional(
+    Type.String({
+      pattern: idPattern('location'),
+      description: 'Only shifts at this location.',
+      examples: ['loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+    }),
+  ),
+  published: Type.Optional(
+    Type.Boolean({ description: 'Only published (`true`) or only draft (`false`) shifts.' }),
+  ),
+});
+export type ListShiftsQueryInput = Static<typeof ListShiftsQuery>;
+
+export const DeletedShiftSchema = Type.Object({
+  id: Type.String({ examples: [SHIFT_ID_EXAMPLE] }),
+  object: Type.Literal('shift'),
+  deleted: Type.Literal(true),
+});
+
+export function toShift(row: ShiftRow): Shift {
+  return {
+    id: row.id,
+    object: 'shift',
+    employeeId: row.employee_id,
+    locationId: row.location_id,
+    positionId: row.position_id,
+    start: row.start_at,
+    end: row.end_at,
+    breakMinutes: row.break_minutes,
+    published: fromDbBoolean(row.published),
+    notes: row.notes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,142 @@
+import type { Kysely } from 'kysely';
+import { toDbBoolean } from '../../db/columns.js';
+import type { Database, ShiftRow } from '../../db/tables.js';
+import type { ServiceContext } from '../../platform/context.js';
+import { ApiError, notFound } from '../../platform/errors/api-error.js';
+import type { PageRequest } from '../../platform/pagination/keyset.js';
+import { pageOf } from '../../platform/pagination/keyset.js';
+import { newId } from '../../shared/ids.js';
+import { findEmployee } from '../employees/repository.js';
+import { parseInstant, parseOptionalInstant, parseTimeRange } from '../instants.js';
+import { assertReferencesExist } from '../references.js';
+import * as repo from './repository.js';
+import type { CreateShiftInput, Shift, UpdateShiftInput } from './schema.js';
+import { MAX_SHIFT_HOURS, toShift } from './schema.js';
+
+const MINUTE_MS = 60_000;
+const MAX_SHIFT_MS = MAX_SHIFT_HOURS * 60 * MINUTE_MS;
+
+/** end > start, at most MAX_SHIFT_HOURS apart, and a break shorter than the shift. */
+function checkTimes(
+  shift: Pick<ShiftRow, 'start_at' | 'end_at' | 'break_minutes'>,
+  timeParam: 'start' | 'end',
+): void {
+  const span = Date.parse(shift.end_at) - Date.parse(shift.start_at);
+  if (span <= 0) {
+    throw new ApiError('parameter_invalid', 'end must be after start.', { param: timeParam });
+  }
+  if (span > MAX_SHIFT_MS) {
+    throw new ApiError('parameter_invalid', `A shift lasts at most ${MAX_SHIFT_HOURS} hours.`, {
+      param: timeParam,
+    });
+  }
+  if (shift.break_minutes * MINUTE_MS >= span) {
+    throw new ApiError('parameter_invalid', 'breakMinutes must be shorter than the shift.', {
+      param: 'breakMinutes',
+    });
+  }
+}
+
+/** Each id the input names must be an object of the account: 404 with the parameter named otherwise. */
+async function checkReferences(
+  db: Kysely<Database>,
+  accountId: string,
+  input: Pick<UpdateShiftInput, 'employeeId' | 'locationId' | 'positionId'>,
+): Promise<void> {
+  if (input.employeeId && !(await findEmployee(db, accountId, input.employeeId))) {
+    throw notFound('Employee', input.employeeId, 'employeeId');
+  }
+  await assertReferencesExist(db, accountId, { locationId: input.locationId, positionId: input.positionId });
+}
+
+async function load(db: Kysely<Database>, accountId: string, id: string): Promise<ShiftRow> {
+  const row = await repo.findShift(db, accountId, id);
+  if (!row) throw notFound('Shift', id);
+  return row;
+}
+
+export async function getShift(ctx: ServiceContext, accountId: string, id: string): Promise<Shift> {
+  return toShift(await load(ctx.database.db, accountId, id));
+}
+
+export async function listShifts(
+  ctx: ServiceContext,
+  accountId: string,
+  query: repo.ShiftFilters,
+  page: PageRequest,
+): Promise<{ items: Shift[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+  const filters: repo.ShiftFilters = {
+    ...query,
+    ...parseTimeRange(query),
+    updatedSince: parseOptionalInstant(query.updatedSince, 'updatedSince'),
+  };
+  const rows = await repo.listShifts(ctx.database.db, accountId, filters, page);
+  const { items, hasMore } = pageOf(rows, page);
+  return {
+    items: items.map(toShift),
+    hasMore,
+    countTotal: () => repo.countShifts(ctx.database.db, accountId, filters),
+  };
+}
+
+export async function createShift(
+  ctx: ServiceContext,
+  accountId: string,
+  input: CreateShiftInput,
+): Promise<Shift> {
+  const now = ctx.clock.now().toISOString();
+  const row: ShiftRow = {
+    id: newId('shift'),
+    account_id: accountId,
+    employee_id: input.employeeId ?? null,
+    location_id: input.locationId ?? null,
+    position_id: input.positionId ?? null,
+    start_at: parseInstant(input.start, 'start'),
+    end_at: parseInstant(input.end, 'end'),
+    break_minutes: input.breakMinutes ?? 0,
+    published: toDbBoolean(input.published ?? false),
+    notes: input.notes ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  checkTimes(row, 'end');
+  await ctx.database.db.transaction().execute(async (trx) => {
+    await checkReferences(trx, accountId, input);
+    await repo.insertShift(trx, row);
+  });
+  return toShift(row);
+}
+
+export async function updateShift(
+  ctx: ServiceContext,
+  accountId: string,
+  id: string,
+  input: UpdateShiftInput,
+): Promise<Shift> {
+  const changes: repo.ShiftUpdate = { updated_at: ctx.clock.now().toISOString() };
+  if (input.employeeId !== undefined) changes.employee_id = input.employeeId;
+  if (input.locationId !== undefined) changes.location_id = input.locationId;
+  if (input.positionId !== undefined) changes.position_id = input.positionId;
+  if (input.start !== undefined) changes.start_at = parseInstant(input.start, 'start');
+  if (input.end !== undefined) changes.end_at = parseInstant(input.end, 'end');
+  if (input.breakMinutes !== undefined) changes.break_minutes = input.breakMinutes;
+  if (input.published !== undefined) changes.published = toDbBoolean(input.published);
+  if (input.notes !== undefined) changes.notes = input.notes;
+  const updated = await ctx.database.db.transaction().execute(async (trx) => {
+    const current = await load(trx, accountId, id);
+    const next: ShiftRow = { ...current, ...changes };
+    // Name the time the request moved: with only `start` sent, `start` is what made the span invalid.
+    checkTimes(next, input.end === undefined && input.start !== undefined ? 'start' : 'end');
+    await checkReferences(trx, accountId, input);
+    await repo.updateShift(trx, accountId, id, changes);
+    return next;
+  });
+  return toShift(updated);
+}
+
+export async function deleteShift(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
+  // In a transaction like every change, so what else a deletion writes (its event) commits with it.
+  await ctx.database.db.transaction().execute(async (trx) => {
+    if (!(await repo.deleteShift(trx, accountId, id))) throw notFound('Shift', id);
+  });
+}

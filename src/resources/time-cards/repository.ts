@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import type { Database, TimeCardRow } from '../../db/tables.js';
+
+type Db = Kysely<Database>;
+
+export async function findCard(db: Db, accountId: string, id: string): Promise<TimeCardRow | undefined> {
+  return db
+    .selectFrom('time_cards')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listCardsOfPeriod(
+  db: Db,
+  accountId: string,
+  payPeriodId: string,
+  employeeId?: string,
+): Promise<TimeCardRow[]> {
+  let query = db
+    .selectFrom('time_cards')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('pay_period_id', '=', payPeriodId);
+  if (employeeId) query = query.where('employee_id', '=', employeeId);
+  return query.execute();
+}
+
+/** Rows per statement: far below SQLite's bound-parameter limit, few statements for a thousand employees. */
+const INSERT_BATCH = 500;
+
+export async function insertCards(db: Db, rows: readonly TimeCardRow[]): Promise<void> {
+  for (let offset = 0; offset < rows.length; offset += INSERT_BATCH) {
+    await db
+      .insertInto('time_cards')
+      .values(rows.slice(offset, offset + INSERT_BATCH))
+      .execute();
+  }
+}
+
+/** Sets the approval; a card already in that state is left as it is. */
+export async function setCardApproved(
+  db: Db,
+  accountId: string,
+  id: string,
+  approved: boolean,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('time_cards')
+    .set({ approved: approved ? 1 : 0, approved_at: approved ? now : null, updated_at: now })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .where('approved', '=', approved ? 0 : 1)
+    .execute();
+}
+
+export async function deleteCardsOfPeriods(
+  db: Db,
+  accountId: string,
+  payPeriodIds: readonly string[],
+): Promise<void> {
+  if (payPeriodIds.length === 0) return;
+  await db
+    .deleteFrom('time_cards')
+    .where('account_id', '=', accountId)
+    .where('pay_period_id', 'in', [...payPeriodIds])
+    .execute();
+}
+
+/** Every employee of the account (or one), with whether they are active: who gets a card. */
+export async function listEmployeeStates(
+  db: Db,
+  accountId: string,
+  employeeId?: string,
+): Promise<{ id: string; active: number }[]> {
+  let query = db.selectFrom('employees').select(['id', 'active']).where('account_id', '=', accountId);
+  if (employeeId) query = query.where('id', '=', employeeId);
+  return query.execute();
+}
+
+/**
+ * Time entries overlapping [fromIso, toIso) for every employee (or one). `startedAfterIso` bounds how early an
+ * entry may start, which keeps this an index range scan on (account_id, start_at) however long the history.
+ */
+export async function listEntriesOverlapping(
+  db: Db,
+  accountId: string,
+  range: { fromIso: string; toIso: string; startedAfterIso: string },
+  employeeId?: string,
+) {
+  let query = db
+    .selectFrom('time_entries')
+    .select(['employee_id', 'start_at', 'end_at', 'break_seconds', 'updated_at'])
+    .where('account_id', '=', accountId)
+    .where('start_at', '>=', range.startedAfterIso)
+    .where('start_at', '<', range.toIso)
+    .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', range.fromIso)]));
+  if (employeeId) query = query.where('employee_id', '=', employeeId);
+  return query.execute();
+}

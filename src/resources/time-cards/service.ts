@@ -1,0 +1,293 @@
+import type { Kysely } from 'kysely';
+import { fromDbBoolean } from '../../db/columns.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { Database, PayPeriodRow, TimeCardRow } from '../../db/tables.js';
+import type { ServiceContext } from '../../platform/context.js';
+import { notFound } from '../../platform/errors/api-error.js';
+import type { PageRequest } from '../../platform/pagination/keyset.js';
+import { pageOf } from '../../platform/pagination/keyset.js';
+import { newId } from '../../shared/ids.js';
+import { workweekStart } from '../pay-periods/calendar.js';
+import { assertDatesUnlocked } from '../pay-periods/locks.js';
+import { currentPayPeriodRow, loadPayPeriodRow } from '../pay-periods/service.js';
+import type { AccountSchedule } from '../pay-schedule/schema.js';
+import { loadAccountSchedule } from '../pay-schedule/service.js';
+import { listApprovedTimeOff } from '../time-off/repository.js';
+import {
+  buildDayGrid,
+  type CardDay,
+  computeCardDays,
+  type DayGrid,
+  type PaidTimeOff,
+  totalsOf,
+  type WorkedInterval,
+} from './overtime.js';
+import * as repo from './repository.js';
+import type { TimeCard } from './schema.js';
+
+type Db = Kysely<Database>;
+
+/**
+ * How long before the first day of the computation an entry may have started and still be counted: no shift is a
+ * week long, and the bound keeps the entry query an index range scan.
+ */
+const LONGEST_ENTRY_MS = 7 * 86_400_000;
+
+/** Everything a period's cards are computed from, loaded with a fixed number of queries. */
+interface PeriodInputs {
+  schedule: AccountSchedule;
+  period: PayPeriodRow;
+  grid: DayGrid;
+  nowMs: number;
+  intervals: Map<string, WorkedInterval[]>;
+  timeOff: Map<string, PaidTimeOff[]>;
+  /** Newest updatedAt of what each employee's card is computed from. */
+  sourcesUpdatedAt: Map<string, string>;
+  /** Memoised per employee. */
+  days: Map<string, CardDay[]>;
+}
+
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function noteUpdate(map: Map<string, string>, key: string, updatedAt: string): void {
+  const seen = map.get(key);
+  if (seen === undefined || updatedAt > seen) map.set(key, updatedAt);
+}
+
+async function loadPeriodInputs(
+  ctx: ServiceContext,
+  db: Db,
+  schedule: AccountSchedule,
+  period: PayPeriodRow,
+  employeeId?: string,
+): Promise<PeriodInputs> {
+  const grid = buildDayGrid(
+    schedule.timeZone,
+    workweekStart(schedule.anchorDate, period.start_date),
+    period.start_date,
+    period.end_date,
+  );
+  const fromMs = grid.dayStartsMs[0] as number;
+  const toMs = grid.dayStartsMs.at(-1) as number;
+  const [entries, requests] = await Promise.all([
+    repo.listEntriesOverlapping(
+      db,
+      schedule.accountId,
+      {
+        fromIso: new Date(fromMs).toISOString(),
+        toIso: new Date(toMs).toISOString(),
+        startedAfterIso: new Date(fromMs - LONGEST_ENTRY_MS).toISOString(),
+      },
+      employeeId,
+    ),
+    listApprovedTimeOff(db, schedule.accountId, period.start_date, period.end_date, employeeId),
+  ]);
+  const intervals = new Map<string, WorkedInterval[]>();
+  const timeOff = new Map<string, PaidTimeOff[]>();
+  const sourcesUpdatedAt = new Map<string, string>();
+  for (const entry of entries) {
+    pushTo(intervals, entry.employee_id, {
+      startMs: Date.parse(entry.start_at),
+      endMs: entry.end_at === null ? null : Date.parse(entry.end_at),
+      breakSeconds: entry.break_seconds,
+    });
+    noteUpdate(sourcesUpdatedAt, entry.employee_id, entry.updated_at);
+  }
+  for (const request of requests) {
+    pushTo(timeOff, request.employee_id, {
+      startDate: request.start_date,
+      endDate: request.end_date,
+      hoursPerDay: request.hours_per_day,
+      paid: request.type !== 'unpaid',
+    });
+    noteUpdate(sourcesUpdatedAt, request.employee_id, request.updated_at);
+  }
+  return {
+    schedule,
+    period,
+    grid,
+    nowMs: ctx.clock.now().getTime(),
+    intervals,
+    timeOff,
+    sourcesUpdatedAt,
+    days: new Map(),
+  };
+}
+
+function daysOf(inputs: PeriodInputs, employeeId: string): CardDay[] {
+  let days = inputs.days.get(employeeId);
+  if (!days) {
+    days = computeCardDays(
+      inputs.grid,
+      inputs.schedule.overtimeRule,
+      inputs.intervals.get(employeeId) ?? [],
+      inputs.timeOff.get(employeeId) ?? [],
+      inputs.nowMs,
+    );
+    inputs.days.set(employeeId, days);
+  }
+  return days;
+}
+
+function toTimeCard(inputs: PeriodInputs, row: TimeCardRow): TimeCard {
+  const days = daysOf(inputs, row.employee_id);
+  const sourcesUpdatedAt = inputs.sourcesUpdatedAt.get(row.employee_id);
+  return {
+    id: row.id,
+    object: 'time_card',
+    employeeId: row.employee_id,
+    payPeriodId: row.pay_period_id,
+    periodStart: inputs.period.start_date,
+    periodEnd: inputs.period.end_date,
+    ...totalsOf(days),
+    approved: fromDbBoolean(row.approved),
+    approvedAt: row.approved_at,
+    days,
+    createdAt: row.created_at,
+    updatedAt: sourcesUpdatedAt && sourcesUpdatedAt > row.updated_at ? sourcesUpdatedAt : row.updated_at,
+  };
+}
+
+/**
+ * The card rows of a period for `due` employees: existing ones are kept (approvals live there), missing ones are
+ * inserted. A concurrent request inserting the same cards trips the unique index; the rows are then re-read.
+ */
+async function ensureCards(
+  ctx: ServiceContext,
+  accountId: string,
+  periodId: string,
+  due: readonly string[],
+  employeeId?: string,
+): Promise<TimeCardRow[]> {
+  const db = ctx.database.db;
+  const existing = await repo.listCardsOfPeriod(db, accountId, periodId, employeeId);
+  const have = new Set(existing.map((row) => row.employee_id));
+  const now = ctx.clock.now().toISOString();
+  const missing: TimeCardRow[] = due
+    .filter((id) => !have.has(id))
+    .map((id) => ({
+      id: newId('timeCard'),
+      account_id: accountId,
+      employee_id: id,
+      pay_period_id: periodId,
+      approved: 0,
+      approved_at: null,
+      created_at: now,
+      updated_at: now,
+    }));
+  if (missing.length === 0) return existing;
+  try {
+    await repo.insertCards(db, missing);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return repo.listCardsOfPeriod(db, accountId, periodId, employeeId);
+  }
+  return [...existing, ...missing];
+}
+
+/**
+ * Every card of one pay period (or one employee's), computed. Cards exist for every active employee and every
+ * employee with time in the period; they are created on first computation. A constant number of queries whatever
+ * the number of employees: the schedule, the period, the employees, the entries, the time off, the card rows and
+ * the inserts of missing cards in batches.
+ */
+export async function computePayPeriodCards(
+  ctx: ServiceContext,
+  accountId: string,
+  period: PayPeriodRow,
+  employeeId?: string,
+): Promise<TimeCard[]> {
+  const db = ctx.database.db;
+  const schedule = await loadAccountSchedule(db, accountId);
+  const [inputs, employees] = await Promise.all([
+    loadPeriodInputs(ctx, db, schedule, period, employeeId),
+    repo.listEmployeeStates(db, accountId, employeeId),
+  ]);
+  const due = employees
+    .filter((employee) => {
+      if (fromDbBoolean(employee.active)) return true;
+      const totals = totalsOf(daysOf(inputs, employee.id));
+      return totals.workedSeconds > 0 || totals.ptoSeconds > 0;
+    })
+    .map((employee) => employee.id);
+  const rows = await ensureCards(ctx, accountId, period.id, due, employeeId);
+  return rows.map((row) => toTimeCard(inputs, row));
+}
+
+/** Keyset paging over cards computed in memory (bounded by the account's employees): the same cursors as SQL lists. */
+function pageOfCards(cards: readonly TimeCard[], page: PageRequest): { items: TimeCard[]; hasMore: boolean } {
+  const newestFirst = [...cards].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const { endingBefore, startingAfter } = page;
+  const window = endingBefore
+    ? newestFirst.filter((card) => card.id > endingBefore).reverse()
+    : newestFirst.filter((card) => !startingAfter || card.id < startingAfter);
+  return pageOf(window.slice(0, page.limit + 1), page);
+}
+
+export interface TimeCardFilters {
+  payPeriodId?: string | undefined;
+  employeeId?: string | undefined;
+  updatedSince?: string | undefined;
+}
+
+export async function listTimeCards(
+  ctx: ServiceContext,
+  accountId: string,
+  filters: TimeCardFilters,
+  page: PageRequest,
+): Promise<{ items: TimeCard[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+  const period = filters.payPeriodId
+    ? await loadPayPeriodRow(ctx.database.db, accountId, filters.payPeriodId, 'payPeriodId')
+    : await currentPayPeriodRow(ctx, accountId);
+  const since = filters.updatedSince ? new Date(filters.updatedSince).toISOString() : undefined;
+  const cards = (await computePayPeriodCards(ctx, accountId, period, filters.employeeId)).filter(
+    (card) => since === undefined || card.updatedAt >= since,
+  );
+  return { ...pageOfCards(cards, page), countTotal: async () => cards.length };
+}
+
+async function loadCard(db: Db, accountId: string, id: string): Promise<TimeCardRow> {
+  const row = await repo.findCard(db, accountId, id);
+  if (!row) throw notFound('Time card', id);
+  return row;
+}
+
+async function computeCard(ctx: ServiceContext, accountId: string, row: TimeCardRow): Promise<TimeCard> {
+  const db = ctx.database.db;
+  const [schedule, period] = await Promise.all([
+    loadAccountSchedule(db, accountId),
+    loadPayPeriodRow(db, accountId, row.pay_period_id),
+  ]);
+  return toTimeCard(await loadPeriodInputs(ctx, db, schedule, period, row.employee_id), row);
+}
+
+export async function getTimeCard(ctx: ServiceContext, accountId: string, id: string): Promise<TimeCard> {
+  return computeCard(ctx, accountId, await loadCard(ctx.database.db, accountId, id));
+}
+
+/**
+ * Approves or unapproves a card; both are idempotent. Unapproving inside a locked pay period is refused (409
+ * pay_period_locked): payroll ran on the approved card.
+ */
+export async function setTimeCardApproved(
+  ctx: ServiceContext,
+  accountId: string,
+  id: string,
+  approved: boolean,
+): Promise<TimeCard> {
+  const now = ctx.clock.now().toISOString();
+  const row = await ctx.database.db.transaction().execute(async (trx) => {
+    const card = await loadCard(trx, accountId, id);
+    if (!approved) {
+      const period = await loadPayPeriodRow(trx, accountId, card.pay_period_id);
+      await assertDatesUnlocked(trx, accountId, period.start_date, period.end_date);
+    }
+    await repo.setCardApproved(trx, accountId, id, approved, now);
+    return loadCard(trx, accountId, id);
+  });
+  return computeCard(ctx, accountId, row);
+}

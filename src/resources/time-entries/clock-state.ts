@@ -1,0 +1,62 @@
+import { type Kysely, sql } from 'kysely';
+import type { ClockStatus, Database, EmployeeRow } from '../../db/tables.js';
+import { notFound } from '../../platform/errors/api-error.js';
+import { findEmployee } from '../employees/repository.js';
+
+/**
+ * Takes the employee's row lock for the rest of the transaction and returns the row as it is now (undefined when
+ * the employee does not exist). Every change to an employee's time — a punch, a time entry created, changed or
+ * deleted — starts here, so such changes run one after another per employee: the clock status read next cannot
+ * change before the transaction ends, and an overlap check cannot miss an entry a concurrent request is inserting.
+ * Two simultaneous clock-ins therefore open one entry and get one 409. On PostgreSQL the UPDATE row lock makes the
+ * second transaction wait, and its next statement sees what the first committed (READ COMMITTED takes a snapshot
+ * per statement); SQLite runs one write transaction at a time. The no-op UPDATE is portable where SELECT ... FOR
+ * UPDATE is not, and it leaves `updated_at` alone: locking changes nothing visible about the employee.
+ */
+export async function lockEmployee(
+  db: Kysely<Database>,
+  accountId: string,
+  employeeId: string,
+): Promise<EmployeeRow | undefined> {
+  const result = await db
+    .updateTable('employees')
+    .set({ clock_status: sql`clock_status` })
+    .where('account_id', '=', accountId)
+    .where('id', '=', employeeId)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return undefined;
+  return findEmployee(db, accountId, employeeId);
+}
+
+/**
+ * The employee a punch or a new entry names, locked for the transaction: 404 with `param` employeeId when the
+ * account has no such employee.
+ */
+export async function lockNamedEmployee(
+  db: Kysely<Database>,
+  accountId: string,
+  employeeId: string,
+): Promise<EmployeeRow> {
+  const employee = await lockEmployee(db, accountId, employeeId);
+  if (!employee) throw notFound('Employee', employeeId, 'employeeId');
+  return employee;
+}
+
+/**
+ * Only after lockEmployee, in the same transaction. The employee object shows `clockStatus`, so `updated_at` moves
+ * with it and incremental sync (`updatedSince`) sees the change.
+ */
+export async function setClockStatus(
+  db: Kysely<Database>,
+  accountId: string,
+  employeeId: string,
+  status: ClockStatus,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('employees')
+    .set({ clock_status: status, updated_at: now })
+    .where('account_id', '=', accountId)
+    .where('id', '=', employeeId)
+    .execute();
+}

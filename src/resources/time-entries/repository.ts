@@ -1,0 +1,139 @@
+import type { Insertable, Kysely, SelectQueryBuilder, Updateable } from 'kysely';
+import { toCount } from '../../db/columns.js';
+import type { Database, TimeEntriesTable, TimeEntryRow } from '../../db/tables.js';
+import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
+
+type Db = Kysely<Database>;
+export type NewTimeEntryRow = Insertable<TimeEntriesTable>;
+export type TimeEntryUpdate = Updateable<TimeEntriesTable>;
+
+export interface TimeEntryFilters {
+  employeeId?: string | undefined;
+  locationId?: string | undefined;
+  status?: TimeEntryRow['status'] | undefined;
+  /** Entries intersecting [from, to): ending after `from` (or still open) and starting before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
+  updatedSince?: string | undefined;
+}
+
+/** The account filter and the list filters, shared by the page query and the count. */
+function filtered<O>(
+  query: SelectQueryBuilder<Database, 'time_entries', O>,
+  accountId: string,
+  filters: TimeEntryFilters,
+): SelectQueryBuilder<Database, 'time_entries', O> {
+  let q = query.where('account_id', '=', accountId);
+  if (filters.employeeId) q = q.where('employee_id', '=', filters.employeeId);
+  if (filters.locationId) q = q.where('location_id', '=', filters.locationId);
+  if (filters.status) q = q.where('status', '=', filters.status);
+  if (filters.to) q = q.where('start_at', '<', filters.to);
+  const from = filters.from;
+  if (from) q = q.where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', from)]));
+  if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
+  return q;
+}
+
+export async function insertTimeEntry(db: Db, row: NewTimeEntryRow): Promise<void> {
+  await db.insertInto('time_entries').values(row).execute();
+}
+
+export async function findTimeEntry(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<TimeEntryRow | undefined> {
+  return db
+    .selectFrom('time_entries')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The employee's open entry: the one their clock status refers to. */
+export async function findOpenTimeEntry(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+): Promise<TimeEntryRow | undefined> {
+  return db
+    .selectFrom('time_entries')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('employee_id', '=', employeeId)
+    .where('end_at', 'is', null)
+    .orderBy('start_at', 'desc')
+    .executeTakeFirst();
+}
+
+/**
+ * An entry of the employee that shares time with [start, end) — `end` null meaning open, to +∞ — other than
+ * `exceptId`. Entries that only touch (one ends when the other starts) do not overlap.
+ */
+export async function findOverlappingTimeEntry(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+  extent: { start: string; end: string | null },
+  exceptId?: string,
+): Promise<TimeEntryRow | undefined> {
+  let q = db
+    .selectFrom('time_entries')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('employee_id', '=', employeeId)
+    .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', extent.start)]));
+  if (extent.end !== null) q = q.where('start_at', '<', extent.end);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.orderBy('start_at').executeTakeFirst();
+}
+
+export async function listTimeEntries(
+  db: Db,
+  accountId: string,
+  filters: TimeEntryFilters,
+  page: PageRequest,
+): Promise<TimeEntryRow[]> {
+  return keysetPage(
+    filtered(db.selectFrom('time_entries').selectAll(), accountId, filters),
+    page,
+    'id',
+  ).execute();
+}
+
+export async function countTimeEntries(
+  db: Db,
+  accountId: string,
+  filters: TimeEntryFilters,
+): Promise<number> {
+  const row = await filtered(
+    db.selectFrom('time_entries').select((eb) => eb.fn.countAll<string | number>().as('n')),
+    accountId,
+    filters,
+  ).executeTakeFirstOrThrow();
+  return toCount(row.n);
+}
+
+export async function updateTimeEntry(
+  db: Db,
+  accountId: string,
+  id: string,
+  changes: TimeEntryUpdate,
+): Promise<void> {
+  await db
+    .updateTable('time_entries')
+    .set(changes)
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteTimeEntry(db: Db, accountId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('time_entries')
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -1,0 +1,96 @@
+import type { TimeOffRequestRow, TimeOffStatus } from '../../db/tables.js';
+import type { ServiceContext } from '../../platform/context.js';
+import { ApiError, notFound } from '../../platform/errors/api-error.js';
+import type { PageRequest } from '../../platform/pagination/keyset.js';
+import { pageOf } from '../../platform/pagination/keyset.js';
+import { newId } from '../../shared/ids.js';
+import { findEmployee } from '../employees/repository.js';
+import { assertDatesUnlocked } from '../pay-periods/locks.js';
+import * as repo from './repository.js';
+import type { CreateTimeOffInput, TimeOff } from './schema.js';
+import { toTimeOff } from './schema.js';
+
+function checkRange(filters: { from?: string | undefined; to?: string | undefined }): void {
+  if (filters.from && filters.to && filters.to < filters.from) {
+    throw new ApiError('parameter_invalid', '`to` must not be before `from`.', { param: 'to' });
+  }
+}
+
+export async function getTimeOff(ctx: ServiceContext, accountId: string, id: string): Promise<TimeOff> {
+  const row = await repo.findTimeOff(ctx.database.db, accountId, id);
+  if (!row) throw notFound('Time off', id);
+  return toTimeOff(row);
+}
+
+export async function listTimeOff(
+  ctx: ServiceContext,
+  accountId: string,
+  filters: repo.TimeOffFilters,
+  page: PageRequest,
+): Promise<{ items: TimeOff[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+  checkRange(filters);
+  const rows = await repo.listTimeOff(ctx.database.db, accountId, filters, page);
+  const { items, hasMore } = pageOf(rows, page);
+  return {
+    items: items.map(toTimeOff),
+    hasMore,
+    countTotal: () => repo.countTimeOff(ctx.database.db, accountId, filters),
+  };
+}
+
+/** A request inside a locked pay period is refused: approving it would change that period's paid time. */
+export async function requestTimeOff(
+  ctx: ServiceContext,
+  accountId: string,
+  input: CreateTimeOffInput,
+): Promise<TimeOff> {
+  if (input.endDate < input.startDate) {
+    throw new ApiError('parameter_invalid', 'endDate must not be before startDate.', { param: 'endDate' });
+  }
+  const now = ctx.clock.now().toISOString();
+  const row: TimeOffRequestRow = {
+    id: newId('timeOff'),
+    account_id: accountId,
+    employee_id: input.employeeId,
+    type: input.type,
+    start_date: input.startDate,
+    end_date: input.endDate,
+    hours_per_day: input.hoursPerDay ?? 8,
+    note: input.note ?? null,
+    status: 'requested',
+    decided_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await ctx.database.db.transaction().execute(async (trx) => {
+    if (!(await findEmployee(trx, accountId, input.employeeId))) {
+      throw notFound('Employee', input.employeeId, 'employeeId');
+    }
+    await assertDatesUnlocked(trx, accountId, row.start_date, row.end_date);
+    await repo.insertTimeOff(trx, row);
+  });
+  return toTimeOff(row);
+}
+
+/**
+ * Moves a requested request to its final status. Only `requested` can move (409 not_pending otherwise); approving
+ * adds paid time to its dates, so a locked pay period refuses it.
+ */
+export async function decideTimeOff(
+  ctx: ServiceContext,
+  accountId: string,
+  id: string,
+  status: Exclude<TimeOffStatus, 'requested'>,
+): Promise<TimeOff> {
+  const now = ctx.clock.now().toISOString();
+  return ctx.database.db.transaction().execute(async (trx) => {
+    const row = await repo.findTimeOff(trx, accountId, id);
+    if (!row) throw notFound('Time off', id);
+    const notPending = () =>
+      new ApiError('not_pending', `Time off ${id} is ${row.status}; only a requested one can be ${status}.`);
+    if (row.status !== 'requested') throw notPending();
+    if (status === 'approved') await assertDatesUnlocked(trx, accountId, row.start_date, row.end_date);
+    if (!(await repo.decideTimeOff(trx, accountId, id, status, now))) throw notPending();
+    return toTimeOff({ ...row, status, decided_at: now, updated_at: now });
+  });
+}
