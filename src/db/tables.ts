@@ -27,6 +27,10 @@ export interface Database {
   time_cards: TimeCardsTable;
   time_off_requests: TimeOffRequestsTable;
   shifts: ShiftsTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type DbBoolean = 0 | 1;
@@ -306,3 +310,67 @@ export type PayPeriodRow = Selectable<PayPeriodsTable>;
 export type TimeCardRow = Selectable<TimeCardsTable>;
 export type TimeOffRequestRow = Selectable<TimeOffRequestsTable>;
 export type ShiftRow = Selectable<ShiftsTable>;
+
+export interface EventsTable {
+  id: string;
+  account_id: string;
+  type: string;
+  /** The account's pinned API version when the event happened. */
+  api_version: string;
+  /** JSON text: `{ object, previousAttributes? }`, the object in the latest version's shape. */
+  data: string;
+  created_at: string;
+}
+
+export type WebhookEndpointStatus = 'enabled' | 'disabled';
+
+export interface WebhookEndpointsTable extends ObjectColumns {
+  url: string;
+  description: string | null;
+  /** JSON text: a list of event types, or `["*"]`. */
+  enabled_events: string;
+  /** The version events are rendered in for this endpoint; null renders in the account's. */
+  api_version: string | null;
+  status: WebhookEndpointStatus;
+  /** Why the endpoint was disabled: by its owner, a 410 Gone, or five days of failures. */
+  disabled_reason: 'manual' | 'gone' | 'failing' | null;
+  secret: string;
+  /** After a rotation the old secret also signs until it expires. */
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  failing_since: string | null;
+}
+
+/** pending: waiting for its next attempt; succeeded; failed: the retry schedule is exhausted or the endpoint went. */
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable extends ObjectColumns {
+  endpoint_id: string;
+  event_id: string;
+  status: WebhookDeliveryStatus;
+  attempt_count: number;
+  /** When the next attempt is due; null once the delivery succeeded or failed for good. */
+  next_attempt_at: string | null;
+  /** Claimed by a dispatcher until this instant; a claim past it was abandoned and may be taken again. */
+  claimed_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  account_id: string;
+  delivery_id: string;
+  attempted_at: string;
+  /** Null when no response arrived (timeout, refused connection, blocked address). */
+  status_code: number | null;
+  duration_ms: number;
+  /** The first 1 KiB of the response body. */
+  response_body: string | null;
+  error: string | null;
+}
+
+export type EventRow = Selectable<EventsTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;

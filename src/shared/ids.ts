@@ -19,6 +19,10 @@ export const ID_PREFIX = {
   timeCard: 'tcd',
   timeOff: 'tof',
   shift: 'shf',
+  event: 'evt',
+  webhookEndpoint: 'we',
+  webhookDelivery: 'whd',
+  webhookAttempt: 'wha',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as trafficControl from './0002-traffic-control.js';
 import * as workforce from './0003-workforce.js';
+import * as webhooks from './0004-webhooks.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-traffic-control': trafficControl,
   '0003-workforce': workforce,
+  '0004-webhooks': webhooks,
 };
 
 export const migrationProvider: MigrationProvider = {

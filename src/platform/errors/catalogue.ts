@@ -37,6 +37,12 @@ export const ERROR_CATALOGUE = {
     type: 'invalid_request_error',
     description: 'A time zone is not a valid IANA name (for example `America/Chicago`).',
   },
+  url_not_allowed: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      'The webhook URL must use https and resolve only to public addresses (loopback, private and link-local addresses are refused unless the operator sets `PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE=true`).',
+  },
   api_key_missing: {
     status: 401,
     type: 'authentication_error',
@@ -181,6 +187,11 @@ export const ERROR_CATALOGUE = {
     type: 'invalid_request_error',
     description:
       'The time-off request was already approved, denied or canceled; only a requested one can be acted on.',
+  },
+  endpoint_disabled: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The webhook endpoint is disabled; enable it (`status: "enabled"`) before sending to it.',
   },
   body_too_large: {
     status: 413,

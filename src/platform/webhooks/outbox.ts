@@ -1,0 +1,99 @@
+import type { Kysely } from 'kysely';
+import { fromDbJson, toDbJson } from '../../db/columns.js';
+import type { Database } from '../../db/tables.js';
+import type { Clock } from '../../shared/clock.js';
+import { newId } from '../../shared/ids.js';
+import { findAccount } from '../accounts/repository.js';
+import { LATEST_API_VERSION } from '../versioning/versions.js';
+import type { EventType } from './event-types.js';
+
+/** An API object as the latest version returns it. */
+export type EventPayloadObject = { readonly id: string; readonly object: string } & Readonly<
+  Record<string, unknown>
+>;
+
+export interface EventInput {
+  readonly type: EventType;
+  readonly object: EventPayloadObject;
+  /** For updates: the previous values of the attributes that changed (see `previousAttributesOf`). */
+  readonly previousAttributes?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * Writes events into the outbox, with one pending delivery per enabled endpoint subscribed to each. Must run in the
+ * transaction of the change itself: a committed change always has its events and deliveries, a rolled-back change
+ * never does. Calling it outside a transaction is a programming error and throws.
+ */
+export async function emitEvents(
+  trx: Kysely<Database>,
+  clock: Clock,
+  accountId: string,
+  events: readonly EventInput[],
+): Promise<string[]> {
+  if (!trx.isTransaction) throw new Error('emitEvents must run inside the transaction of the change');
+  if (events.length === 0) return [];
+  const account = await findAccount(trx, accountId);
+  const apiVersion = account?.api_version ?? LATEST_API_VERSION;
+  const now = clock.now().toISOString();
+  const rows = events.map((event) => ({
+    id: newId('event'),
+    account_id: accountId,
+    type: event.type,
+    api_version: apiVersion,
+    data: toDbJson(
+      event.previousAttributes
+        ? { object: event.object, previousAttributes: event.previousAttributes }
+        : { object: event.object },
+    ),
+    created_at: now,
+  }));
+  await trx.insertInto('events').values(rows).execute();
+
+  const endpoints = await trx
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'enabled_events'])
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'enabled')
+    .execute();
+  const deliveries = rows.flatMap((event) =>
+    endpoints
+      .filter((endpoint) => subscribes(fromDbJson<string[]>(endpoint.enabled_events), event.type))
+      .map((endpoint) => ({
+        id: newId('webhookDelivery'),
+        account_id: accountId,
+        endpoint_id: endpoint.id,
+        event_id: event.id,
+        status: 'pending' as const,
+        attempt_count: 0,
+        next_attempt_at: now,
+        claimed_until: null,
+        last_status_code: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })),
+  );
+  if (deliveries.length > 0) await trx.insertInto('webhook_deliveries').values(deliveries).execute();
+  return rows.map((row) => row.id);
+}
+
+/** `["*"]` subscribes to every event but `ping`, which only `POST /{id}/test` sends, to that endpoint alone. */
+export function subscribes(enabledEvents: readonly string[], type: string): boolean {
+  if (type === 'ping') return false;
+  return enabledEvents.includes('*') || enabledEvents.includes(type);
+}
+
+/**
+ * The previous values of the attributes that differ between two renderings of one object (`updatedAt` included),
+ * as Stripe's `previous_attributes`: what a client needs to see what an update changed.
+ */
+export function previousAttributesOf(
+  before: Readonly<Record<string, unknown>>,
+  after: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const previous: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(before)) {
+    if (JSON.stringify(value) !== JSON.stringify(after[name])) previous[name] = value;
+  }
+  return previous;
+}
