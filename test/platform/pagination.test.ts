@@ -117,5 +117,19 @@ for (const dialect of DIALECTS) {
       assert.equal((await page('limit=1')).body.data.length, 1);
       assert.equal((await page('limit=100')).body.data.length, 7);
     });
+
+    test('updatedSince means the instant it names, whatever its ISO-8601 spelling', async () => {
+      // Every employee above was written at the frozen clock's 2026-11-01T12:00:00.000Z.
+      const count = async (since: string) => {
+        const res = await page(`limit=100&updatedSince=${encodeURIComponent(since)}`);
+        assert.equal(res.status, 200, res.raw);
+        return res.body.data.length;
+      };
+      assert.equal(await count('2026-11-01T12:00:00Z'), 7, 'no milliseconds');
+      assert.equal(await count('2026-11-01T14:00:00+02:00'), 7, 'an offset');
+      assert.equal(await count('2026-11-01T07:00:00.000-05:00'), 7);
+      assert.equal(await count('2026-11-01T12:00:00.001Z'), 0, 'a millisecond later');
+      assert.equal(await count('2026-11-01T14:00:01+02:00'), 0);
+    });
   });
 }

@@ -153,6 +153,23 @@ export async function registerApi(
 
       registerIdempotency(api, ctx);
 
+      // Stored timestamps are fixed-width UTC text compared as text, so `updatedSince` is brought to that form once
+      // here for every list: `…T12:00:00Z` and `…T14:00:00+02:00` then mean what they say.
+      api.addHook('preHandler', (request, _reply, done) => {
+        const query = request.query as { updatedSince?: unknown } | undefined;
+        if (typeof query?.updatedSince !== 'string') return done();
+        const time = Date.parse(query.updatedSince);
+        if (Number.isNaN(time)) {
+          return done(
+            new ApiError('parameter_invalid', '"updatedSince" is not a valid ISO-8601 date-time.', {
+              param: 'updatedSince',
+            }),
+          );
+        }
+        query.updatedSince = new Date(time).toISOString();
+        done();
+      });
+
       api.addHook('preSerialization', (request, reply, payload: unknown, done) => {
         if (reply.statusCode >= 400) return done(null, payload);
         const allowed = restrictionFor(request);
