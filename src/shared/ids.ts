@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { decodeTime, monotonicFactory } from 'ulid';
 
 /** Type prefixes of public ids (DESIGN §3.3). Ids are time-ordered, so sorting by id sorts by creation. */
 export const ID_PREFIX = {
@@ -46,6 +46,17 @@ const nextUlid = monotonicFactory(pooledRandom);
 
 export function newId(kind: IdKind): string {
   return `${ID_PREFIX[kind]}_${nextUlid()}`;
+}
+
+/**
+ * A new id of this kind that sorts after `previous` (an id of the same kind), even when `previous` was made by
+ * another process whose clock runs ahead of ours: feeds read in id order must see ids in the order they were made.
+ */
+export function newIdAfter(kind: IdKind, previous: string | undefined): string {
+  const id = newId(kind);
+  if (previous === undefined || id > previous) return id;
+  const body = previous.slice(ID_PREFIX[kind].length + 1);
+  return `${ID_PREFIX[kind]}_${nextUlid(decodeTime(body) + 1)}`;
 }
 
 export function newRequestId(): string {

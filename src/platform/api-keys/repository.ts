@@ -71,25 +71,27 @@ export async function countActiveKeys(db: Db, accountId: string, now: string): P
   return Number(row?.n ?? 0);
 }
 
-export async function revokeApiKey(db: Db, accountId: string, keyId: string, now: string): Promise<void> {
-  await db
+/** Revokes the key unless it already is; returns whether this call revoked it. */
+export async function revokeApiKey(db: Db, accountId: string, keyId: string, now: string): Promise<boolean> {
+  const result = await db
     .updateTable('api_keys')
     .set({ revoked_at: now, updated_at: now })
     .where('account_id', '=', accountId)
     .where('id', '=', keyId)
     .where('revoked_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
-/** Revokes every not-yet-revoked key of the account; returns how many. */
-export async function revokeAllApiKeys(db: Db, accountId: string, now: string): Promise<number> {
-  const result = await db
+/** Revokes every not-yet-revoked key of the account; returns those keys as they are now. */
+export async function revokeAllApiKeys(db: Db, accountId: string, now: string): Promise<ApiKeyRow[]> {
+  return db
     .updateTable('api_keys')
     .set({ revoked_at: now, updated_at: now })
     .where('account_id', '=', accountId)
     .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returningAll()
+    .execute();
 }
 
 /**

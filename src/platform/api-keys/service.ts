@@ -1,5 +1,6 @@
 import { fromDbJson, toDbJson } from '../../db/columns.js';
 import type { ApiKeyRow } from '../../db/tables.js';
+import { recordChange } from '../../resources/change-events.js';
 import { RESTRICTABLE_FIELDS } from '../../resources/field-catalogue.js';
 import { newId } from '../../shared/ids.js';
 import { PLAN_LIMITS } from '../accounts/plans.js';
@@ -14,8 +15,11 @@ import { FULL_ACCESS, isScope, isScopeResource } from './scopes.js';
 
 export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
 
-/** The API (and CLI) shape of a key. Never contains the key itself. */
-export interface ApiKeyObject {
+/**
+ * The API (and CLI) shape of a key. Never contains the key itself. A type, not an interface: the `api_key.*`
+ * events carry it as a plain record, which only type aliases are assignable to.
+ */
+export type ApiKeyObject = {
   id: string;
   object: 'api_key';
   name: string;
@@ -31,7 +35,7 @@ export interface ApiKeyObject {
   lastUsedAt: string | null;
   createdAt: string;
   updatedAt: string;
-}
+};
 
 export interface CreateApiKeyInput {
   name: string;
@@ -210,7 +214,8 @@ export async function createApiKey(
     updated_at: nowIso,
   };
 
-  await ctx.database.db.transaction().execute(async (trx) => {
+  const object = toApiKeyObject(row, now);
+  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     // The trial plan's one active key: counting keys and adding one must not interleave with another creation.
     await lockAccount(trx, accountId);
     const account = await findAccount(trx, accountId);
@@ -225,8 +230,9 @@ export async function createApiKey(
     }
     await repo.insertApiKey(trx, row);
     await pinApiVersionIfUnset(trx, accountId, LATEST_API_VERSION, nowIso);
+    return { result: undefined, events: [{ type: 'api_key.created', object }] };
   });
-  return { object: toApiKeyObject(row, now), key };
+  return { object, key };
 }
 
 export async function listApiKeys(ctx: ServiceContext, accountId: string): Promise<ApiKeyObject[]> {
@@ -248,7 +254,7 @@ export async function getApiKey(
   return toApiKeyObject(await loadKey(ctx, accountId, keyId), ctx.clock.now());
 }
 
-/** Revokes one key. Revoking an already revoked key is a no-op that returns it. */
+/** Revokes one key. Revoking an already revoked key is a no-op (no event) that returns it. */
 export async function revokeApiKey(
   ctx: ServiceContext,
   accountId: string,
@@ -257,9 +263,18 @@ export async function revokeApiKey(
 ): Promise<ApiKeyObject> {
   await assertAdministrator(ctx, accountId, actor);
   await loadKey(ctx, accountId, keyId);
-  await repo.revokeApiKey(ctx.database.db, accountId, keyId, ctx.clock.now().toISOString());
+  const now = ctx.clock.now();
+  const revoked = await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    if (!(await repo.revokeApiKey(trx, accountId, keyId, now.toISOString()))) {
+      return { result: null, events: [] };
+    }
+    const row = await repo.findApiKey(trx, accountId, keyId);
+    if (!row) throw notFound('API key', keyId);
+    const object = toApiKeyObject(row, now);
+    return { result: object, events: [{ type: 'api_key.revoked', object }] };
+  });
   ctx.keyCache.invalidateKey(keyId);
-  return getApiKey(ctx, accountId, keyId);
+  return revoked ?? getApiKey(ctx, accountId, keyId);
 }
 
 /** Revokes every key of the account at once. Cannot be undone. */
@@ -269,14 +284,25 @@ export async function revokeAllApiKeys(
   actor: string | null,
 ): Promise<{ revoked: number }> {
   await assertAdministrator(ctx, accountId, actor);
-  const revoked = await repo.revokeAllApiKeys(ctx.database.db, accountId, ctx.clock.now().toISOString());
+  const now = ctx.clock.now();
+  const revoked = await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    // In id order, so the events come in the order the keys were created whatever order the database returns.
+    const rows = (await repo.revokeAllApiKeys(trx, accountId, now.toISOString())).sort((a, b) =>
+      a.id.localeCompare(b.id),
+    );
+    return {
+      result: rows.length,
+      events: rows.map((row) => ({ type: 'api_key.revoked' as const, object: toApiKeyObject(row, now) })),
+    };
+  });
   ctx.keyCache.invalidateAccount(accountId);
   return { revoked };
 }
 
 /**
  * Issues a replacement with the same settings and owner; the old key keeps working until the grace expiry
- * (default 24 h, or its own earlier expiry).
+ * (default 24 h, or its own earlier expiry). Events: `api_key.rolled` with the old key (its `replacedBy` names the
+ * replacement), then `api_key.created` with the replacement, since a new secret now exists.
  */
 export async function rollApiKey(
   ctx: ServiceContext,
@@ -320,17 +346,24 @@ export async function rollApiKey(
     created_at: nowIso,
     updated_at: nowIso,
   };
-  await ctx.database.db.transaction().execute(async (trx) => {
+  const object = toApiKeyObject(replacement, now);
+  const previous = await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     // The check above ran outside the transaction; a concurrent roll or revoke may have won since.
     if (!(await repo.markRolled(trx, accountId, keyId, replacement.id, oldExpiry, nowIso))) {
       throw new ApiError('api_key_not_active', `API key ${keyId} is already rolled or revoked.`);
     }
     await repo.insertApiKey(trx, replacement);
+    const rolled = await repo.findApiKey(trx, accountId, keyId);
+    if (!rolled) throw notFound('API key', keyId);
+    const rolledObject = toApiKeyObject(rolled, now);
+    return {
+      result: rolledObject,
+      events: [
+        { type: 'api_key.rolled', object: rolledObject },
+        { type: 'api_key.created', object },
+      ],
+    };
   });
   ctx.keyCache.invalidateKey(keyId);
-  return {
-    object: toApiKeyObject(replacement, now),
-    key,
-    previous: await getApiKey(ctx, accountId, keyId),
-  };
+  return { object, key, previous };
 }

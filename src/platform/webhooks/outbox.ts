@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { fromDbJson, toDbJson } from '../../db/columns.js';
 import type { Database } from '../../db/tables.js';
 import type { Clock } from '../../shared/clock.js';
-import { newId } from '../../shared/ids.js';
+import { newId, newIdAfter } from '../../shared/ids.js';
 import { findAccount } from '../accounts/repository.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
 import type { EventType } from './event-types.js';
@@ -35,8 +35,14 @@ export async function emitEvents(
   const account = await findAccount(trx, accountId);
   const apiVersion = account?.api_version ?? LATEST_API_VERSION;
   const now = clock.now().toISOString();
-  const rows = events.map((event) => ({
-    id: newId('event'),
+  const ids: string[] = [];
+  let previousId = await lastEventIdInCommitOrder(trx, accountId);
+  for (const _ of events) {
+    previousId = newIdAfter('event', previousId);
+    ids.push(previousId);
+  }
+  const rows = events.map((event, index) => ({
+    id: ids[index] as string,
     account_id: accountId,
     type: event.type,
     api_version: apiVersion,
@@ -75,6 +81,30 @@ export async function emitEvents(
   );
   if (deliveries.length > 0) await trx.insertInto('webhook_deliveries').values(deliveries).execute();
   return rows.map((row) => row.id);
+}
+
+/**
+ * The feed is read in id order from a cursor, so an account's event ids must grow in commit order: an event that
+ * commits after a poller has read past its id would never be seen. On PostgreSQL a transaction-scoped advisory lock
+ * per account, taken here at the end of the change and held until it commits, makes the account's event writers
+ * take turns; the new ids then follow the newest committed one (see newIdAfter). SQLite runs one write transaction
+ * at a time already.
+ */
+async function lastEventIdInCommitOrder(
+  trx: Kysely<Database>,
+  accountId: string,
+): Promise<string | undefined> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`select pg_advisory_xact_lock(hashtext(${`punchclock.events:${accountId}`}))`.execute(trx);
+  }
+  const last = await trx
+    .selectFrom('events')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last?.id;
 }
 
 /** `["*"]` subscribes to every event but `ping`, which only `POST /{id}/test` sends, to that endpoint alone. */

@@ -48,6 +48,22 @@ export async function findEntry(
     .executeTakeFirst();
 }
 
+/** The entries of the account among `ids` (ids of no such entry are skipped). */
+export async function findEntries(
+  db: Db,
+  table: CatalogueTable,
+  accountId: string,
+  ids: readonly string[],
+): Promise<CodeCatalogueRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom(table)
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+}
+
 export async function listEntries(
   db: Db,
   table: CatalogueTable,

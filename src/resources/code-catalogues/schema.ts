@@ -8,8 +8,11 @@ import type { CodeCatalogue } from './definition.js';
 const EXAMPLE_ULID = '01JD2X6Y3Z4A5B6C7D8E9F0G1H';
 const TIMESTAMP_EXAMPLE = '2026-11-02T14:03:11.482Z';
 
-/** The API object of every catalogue; `employeeIds` only on groups. */
-export interface CatalogueObject {
+/**
+ * The API object of every catalogue; `employeeIds` only on groups. A type, not an interface: an event carries it
+ * as a plain record, which only type aliases are assignable to.
+ */
+export type CatalogueObject = {
   id: string;
   object: CodeCatalogue['object'];
   code: string;
@@ -19,7 +22,7 @@ export interface CatalogueObject {
   employeeIds?: string[];
   createdAt: string;
   updatedAt: string;
-}
+};
 
 export interface CatalogueChanges {
   code?: string;

@@ -6,8 +6,11 @@ import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { EventInput } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
+import { createdEvent, deletedEvent, recordChange, updatedEvent, withTouched } from '../change-events.js';
 import { GROUP_MEMBERS, linkedIds, replaceLinks } from '../employees/links.js';
+import { readEmployees } from '../employees/objects.js';
 import { assertNotReferenced, assertObjectsExist, touchObjects } from '../references.js';
 import type { CodeCatalogue } from './definition.js';
 import * as repo from './repository.js';
@@ -50,7 +53,7 @@ async function toObjects(
 
 /**
  * Sets a group's members to `employeeIds` (when sent) and moves `updatedAt` of every employee who joined or left,
- * since their `groupIds` changed too.
+ * since their `groupIds` changed too; returns the `employee.updated` events of those employees.
  */
 async function applyMembers(
   db: Db,
@@ -59,14 +62,21 @@ async function applyMembers(
   id: string,
   employeeIds: readonly string[] | undefined,
   now: string,
-): Promise<void> {
-  if (!catalogue.hasMembers || employeeIds === undefined) return;
+): Promise<readonly EventInput[]> {
+  if (!catalogue.hasMembers || employeeIds === undefined) return [];
   await assertObjectsExist(db, accountId, 'employees', employeeIds, {
     noun: 'Employee',
     param: 'employeeIds',
   });
-  const { added, removed } = await replaceLinks(db, accountId, GROUP_MEMBERS, id, employeeIds);
-  await touchObjects(db, accountId, 'employees', [...added, ...removed], now);
+  const current = (await linkedIds(db, accountId, GROUP_MEMBERS, [id])).get(id) ?? [];
+  const { events } = await withTouched(
+    () => readEmployees(db, accountId, [...current, ...employeeIds]),
+    async () => {
+      const { added, removed } = await replaceLinks(db, accountId, GROUP_MEMBERS, id, employeeIds);
+      await touchObjects(db, accountId, 'employees', [...added, ...removed], now);
+    },
+  );
+  return events;
 }
 
 async function load(
@@ -89,6 +99,16 @@ async function read(
   const [object] = await toObjects(db, catalogue, accountId, [await load(db, catalogue, accountId, id)]);
   if (!object) throw notFound(catalogue.noun, id);
   return object;
+}
+
+/** The entries among `ids` as the API returns them: what a change of employees' groups renders for its events. */
+export async function readEntries(
+  db: Db,
+  catalogue: CodeCatalogue,
+  accountId: string,
+  ids: readonly string[],
+): Promise<CatalogueObject[]> {
+  return toObjects(db, catalogue, accountId, await repo.findEntries(db, catalogue.table, accountId, ids));
 }
 
 export function getEntry(
@@ -137,10 +157,11 @@ export async function createEntry(
     updated_at: now,
   };
   return guardCodeConflict(catalogue, () =>
-    ctx.database.db.transaction().execute(async (trx) => {
+    recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
       await repo.insertEntry(trx, catalogue.table, row);
-      await applyMembers(trx, catalogue, accountId, row.id, input.employeeIds, now);
-      return read(trx, catalogue, accountId, row.id);
+      const members = await applyMembers(trx, catalogue, accountId, row.id, input.employeeIds, now);
+      const entry = await read(trx, catalogue, accountId, row.id);
+      return { result: entry, events: [createdEvent(entry), ...members] };
     }),
   );
 }
@@ -154,16 +175,17 @@ export async function updateEntry(
 ): Promise<CatalogueObject> {
   const now = ctx.clock.now().toISOString();
   return guardCodeConflict(catalogue, () =>
-    ctx.database.db.transaction().execute(async (trx) => {
-      await load(trx, catalogue, accountId, id);
+    recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+      const before = await read(trx, catalogue, accountId, id);
       const changes: repo.CatalogueUpdate = { updated_at: now };
       if (input.code !== undefined) changes.code = input.code.trim();
       if (input.name !== undefined) changes.name = input.name.trim();
       if (input.description !== undefined) changes.description = input.description;
       if (input.active !== undefined) changes.active = toDbBoolean(input.active);
       await repo.updateEntry(trx, catalogue.table, accountId, id, changes);
-      await applyMembers(trx, catalogue, accountId, id, input.employeeIds, now);
-      return read(trx, catalogue, accountId, id);
+      const members = await applyMembers(trx, catalogue, accountId, id, input.employeeIds, now);
+      const after = await read(trx, catalogue, accountId, id);
+      return { result: after, events: [updatedEvent(before, after), ...members] };
     }),
   );
 }
@@ -174,13 +196,14 @@ export async function deleteEntry(
   accountId: string,
   id: string,
 ): Promise<void> {
-  await ctx.database.db.transaction().execute(async (trx) => {
-    await load(trx, catalogue, accountId, id);
+  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    const entry = await read(trx, catalogue, accountId, id);
     await assertNotReferenced(trx, accountId, catalogue.references, {
       noun: catalogue.noun,
       id,
       advice: 'deactivate it (`active: false`) instead.',
     });
     await repo.deleteEntry(trx, catalogue.table, accountId, id);
+    return { result: undefined, events: [deletedEvent(entry)] };
   });
 }

@@ -53,6 +53,21 @@ export async function findEmployee(db: Db, accountId: string, id: string): Promi
     .executeTakeFirst();
 }
 
+/** The employees of the account among `ids` (any order; ids of no such employee are skipped). */
+export async function findEmployees(
+  db: Db,
+  accountId: string,
+  ids: readonly string[],
+): Promise<EmployeeRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('employees')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+}
+
 export async function listEmployees(
   db: Db,
   accountId: string,

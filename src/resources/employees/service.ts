@@ -7,26 +7,26 @@ import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { EventInput } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
+import { createdEvent, deletedEvent, recordChange, updatedEvent, withTouched } from '../change-events.js';
+import { readEntries } from '../code-catalogues/service.js';
+import { readGeofences } from '../geofences/service.js';
+import { GROUPS } from '../groups/catalogue.js';
 import { assertTimeZone } from '../locations/time-zone.js';
-import {
-  assertNotReferenced,
-  assertObjectsExist,
-  inTransaction,
-  type Reference,
-  touchObjects,
-} from '../references.js';
+import { assertNotReferenced, assertObjectsExist, type Reference, touchObjects } from '../references.js';
 import {
   EMPLOYEE_GEOFENCES,
   EMPLOYEE_GROUPS,
   EMPLOYEE_LOCATIONS,
+  type LinkSide,
   linkedIds,
   removeAllLinks,
   replaceLinks,
 } from './links.js';
+import { toEmployees } from './objects.js';
 import * as repo from './repository.js';
 import type { CreateEmployeeInput, Employee, UpdateEmployeeInput } from './schema.js';
-import { toEmployee } from './schema.js';
 
 type Db = Kysely<Database>;
 
@@ -88,9 +88,14 @@ async function assertLinksExist(db: Db, accountId: string, input: LinkInput): Pr
   }
 }
 
+/** The ids the employee is linked to in `link`, as stored now. */
+async function currentLinks(db: Db, accountId: string, link: LinkSide, id: string): Promise<string[]> {
+  return (await linkedIds(db, accountId, link, [id])).get(id) ?? [];
+}
+
 /**
  * Replaces the link sets that were sent. A group whose membership changed lists its members, so its `updatedAt`
- * moves too (incremental sync of groups must see it).
+ * moves too (incremental sync of groups must see it) and it gets a `group.updated` event, returned here.
  */
 async function applyLinkSets(
   db: Db,
@@ -98,24 +103,19 @@ async function applyLinkSets(
   id: string,
   input: LinkInput,
   now: string,
-): Promise<void> {
+): Promise<readonly EventInput[]> {
   if (input.locationIds) await replaceLinks(db, accountId, EMPLOYEE_LOCATIONS, id, input.locationIds);
-  if (input.groupIds) {
-    const { added, removed } = await replaceLinks(db, accountId, EMPLOYEE_GROUPS, id, input.groupIds);
-    await touchObjects(db, accountId, 'groups', [...added, ...removed], now);
-  }
-}
-
-/** API objects for rows, with the links of all of them read in one query per link table. */
-async function toEmployees(db: Db, accountId: string, rows: readonly EmployeeRow[]): Promise<Employee[]> {
-  const ids = rows.map((row) => row.id);
-  const [locations, groups] = await Promise.all([
-    linkedIds(db, accountId, EMPLOYEE_LOCATIONS, ids),
-    linkedIds(db, accountId, EMPLOYEE_GROUPS, ids),
-  ]);
-  return rows.map((row) =>
-    toEmployee(row, { locationIds: locations.get(row.id) ?? [], groupIds: groups.get(row.id) ?? [] }),
+  const groupIds = input.groupIds;
+  if (!groupIds) return [];
+  const current = await currentLinks(db, accountId, EMPLOYEE_GROUPS, id);
+  const { events } = await withTouched(
+    () => readEntries(db, GROUPS, accountId, [...current, ...groupIds]),
+    async () => {
+      const { added, removed } = await replaceLinks(db, accountId, EMPLOYEE_GROUPS, id, groupIds);
+      await touchObjects(db, accountId, 'groups', [...added, ...removed], now);
+    },
   );
+  return events;
 }
 
 async function load(db: Db, accountId: string, id: string): Promise<EmployeeRow> {
@@ -180,13 +180,14 @@ export async function createEmployee(
       accountId,
       'maxEmployees',
       (db) => repo.countEmployees(db, accountId, {}),
-      // Under a cap this is already the cap's transaction; otherwise it opens one.
+      // Under a cap this joins the cap's transaction; otherwise it opens one.
       (db) =>
-        inTransaction(db, async (trx) => {
+        recordChange(db, ctx.clock, accountId, async (trx) => {
           await assertLinksExist(trx, accountId, input);
           await repo.insertEmployee(trx, row);
-          await applyLinkSets(trx, accountId, row.id, input, now);
-          return read(trx, accountId, row.id);
+          const groups = await applyLinkSets(trx, accountId, row.id, input, now);
+          const employee = await read(trx, accountId, row.id);
+          return { result: employee, events: [createdEvent(employee), ...groups] };
         }),
     ),
   );
@@ -201,8 +202,8 @@ export async function updateEmployee(
   assertTimeZone(input.timezone);
   const now = ctx.clock.now().toISOString();
   return guardRefConflict(() =>
-    ctx.database.db.transaction().execute(async (trx) => {
-      await load(trx, accountId, id);
+    recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+      const before = await read(trx, accountId, id);
       await assertLinksExist(trx, accountId, input);
       const changes: EmployeeUpdate = { updated_at: now };
       if (input.firstName !== undefined) changes.first_name = input.firstName.trim();
@@ -217,27 +218,39 @@ export async function updateEmployee(
       if (input.departmentCodeId !== undefined) changes.department_code_id = input.departmentCodeId;
       if (input.positionId !== undefined) changes.position_id = input.positionId;
       await repo.updateEmployee(trx, accountId, id, changes);
-      await applyLinkSets(trx, accountId, id, input, now);
-      return read(trx, accountId, id);
+      const groups = await applyLinkSets(trx, accountId, id, input, now);
+      const after = await read(trx, accountId, id);
+      return { result: after, events: [updatedEvent(before, after), ...groups] };
     }),
   );
 }
 
 export async function deleteEmployee(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
   const now = ctx.clock.now().toISOString();
-  await ctx.database.db.transaction().execute(async (trx) => {
-    await load(trx, accountId, id);
+  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    const employee = await read(trx, accountId, id);
     await assertNotReferenced(trx, accountId, EMPLOYEE_REFERENCES, {
       noun: 'Employee',
       id,
       advice: 'deactivate the employee (`active: false`) instead.',
     });
-    await removeAllLinks(trx, accountId, EMPLOYEE_LOCATIONS, id);
-    const groups = await removeAllLinks(trx, accountId, EMPLOYEE_GROUPS, id);
-    const geofences = await removeAllLinks(trx, accountId, EMPLOYEE_GEOFENCES, id);
-    // Groups and geofences list their employees: their shape changed.
-    await touchObjects(trx, accountId, 'groups', groups, now);
-    await touchObjects(trx, accountId, 'geofences', geofences, now);
-    await repo.deleteEmployee(trx, accountId, id);
+    const groupIds = employee.groupIds;
+    const geofenceIds = await currentLinks(trx, accountId, EMPLOYEE_GEOFENCES, id);
+    // Groups and geofences list their employees: their shape changed, which their `.updated` events say.
+    const { events } = await withTouched(
+      async () => [
+        ...(await readEntries(trx, GROUPS, accountId, groupIds)),
+        ...(await readGeofences(trx, accountId, geofenceIds)),
+      ],
+      async () => {
+        await removeAllLinks(trx, accountId, EMPLOYEE_LOCATIONS, id);
+        const groups = await removeAllLinks(trx, accountId, EMPLOYEE_GROUPS, id);
+        const geofences = await removeAllLinks(trx, accountId, EMPLOYEE_GEOFENCES, id);
+        await touchObjects(trx, accountId, 'groups', groups, now);
+        await touchObjects(trx, accountId, 'geofences', geofences, now);
+        await repo.deleteEmployee(trx, accountId, id);
+      },
+    );
+    return { result: undefined, events: [deletedEvent(employee), ...events] };
   });
 }

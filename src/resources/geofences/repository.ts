@@ -39,6 +39,21 @@ export async function findGeofence(db: Db, accountId: string, id: string): Promi
     .executeTakeFirst();
 }
 
+/** The geofences of the account among `ids` (ids of no such geofence are skipped). */
+export async function findGeofences(
+  db: Db,
+  accountId: string,
+  ids: readonly string[],
+): Promise<GeofenceRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('geofences')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+}
+
 export async function listGeofences(
   db: Db,
   accountId: string,

@@ -6,6 +6,7 @@ import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import { newId } from '../../shared/ids.js';
+import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { GEOFENCE_EMPLOYEES, linkedIds, removeAllLinks, replaceLinks } from '../employees/links.js';
 import { assertNotReferenced, assertObjectsExist } from '../references.js';
 import * as repo from './repository.js';
@@ -34,6 +35,11 @@ async function toGeofences(db: Db, accountId: string, rows: readonly GeofenceRow
 async function read(db: Db, accountId: string, id: string): Promise<Geofence> {
   const row = await load(db, accountId, id);
   return toGeofence(row, (await linkedIds(db, accountId, GEOFENCE_EMPLOYEES, [id])).get(id) ?? []);
+}
+
+/** The geofences among `ids` as the API returns them: what an employee's deletion renders for its events. */
+export async function readGeofences(db: Db, accountId: string, ids: readonly string[]): Promise<Geofence[]> {
+  return toGeofences(db, accountId, await repo.findGeofences(db, accountId, ids));
 }
 
 /** The location and the employees a geofence names must be the account's own (404 naming the field). */
@@ -93,11 +99,12 @@ export async function createGeofence(
     created_at: now,
     updated_at: now,
   };
-  return ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     await assertLinksExist(trx, accountId, input);
     await repo.insertGeofence(trx, row);
     await replaceLinks(trx, accountId, GEOFENCE_EMPLOYEES, row.id, input.employeeIds ?? []);
-    return read(trx, accountId, row.id);
+    const geofence = await read(trx, accountId, row.id);
+    return { result: geofence, events: [createdEvent(geofence)] };
   });
 }
 
@@ -107,8 +114,8 @@ export async function updateGeofence(
   id: string,
   input: UpdateGeofenceInput,
 ): Promise<Geofence> {
-  return ctx.database.db.transaction().execute(async (trx) => {
-    await load(trx, accountId, id);
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    const before = await read(trx, accountId, id);
     await assertLinksExist(trx, accountId, input);
     const changes: repo.GeofenceUpdate = { updated_at: ctx.clock.now().toISOString() };
     if (input.name !== undefined) changes.name = input.name.trim();
@@ -121,13 +128,14 @@ export async function updateGeofence(
     if (input.employeeIds !== undefined) {
       await replaceLinks(trx, accountId, GEOFENCE_EMPLOYEES, id, input.employeeIds);
     }
-    return read(trx, accountId, id);
+    const after = await read(trx, accountId, id);
+    return { result: after, events: [updatedEvent(before, after)] };
   });
 }
 
 export async function deleteGeofence(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  await ctx.database.db.transaction().execute(async (trx) => {
-    await load(trx, accountId, id);
+  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    const geofence = await read(trx, accountId, id);
     // Punches keep the geofence that judged them; their verdict must stay explainable.
     await assertNotReferenced(
       trx,
@@ -141,5 +149,6 @@ export async function deleteGeofence(ctx: ServiceContext, accountId: string, id:
     );
     await removeAllLinks(trx, accountId, GEOFENCE_EMPLOYEES, id);
     await repo.deleteGeofence(trx, accountId, id);
+    return { result: undefined, events: [deletedEvent(geofence)] };
   });
 }

@@ -7,6 +7,7 @@ import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import { newId } from '../../shared/ids.js';
+import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { assertNotReferenced, type Reference } from '../references.js';
 import * as repo from './repository.js';
 import type { CreateLocationInput, Location, UpdateLocationInput } from './schema.js';
@@ -90,14 +91,19 @@ export async function createLocation(
     created_at: now,
     updated_at: now,
   };
-  await createWithinPlanCap(
+  return createWithinPlanCap(
     db,
     accountId,
     'maxLocations',
     (trx) => repo.countLocations(trx, accountId, {}),
-    (trx) => repo.insertLocation(trx, row),
+    // Under a cap this joins the cap's transaction; otherwise it opens one.
+    (trx) =>
+      recordChange(trx, ctx.clock, accountId, async (changeTrx) => {
+        await repo.insertLocation(changeTrx, row);
+        const location = toLocation(row);
+        return { result: location, events: [createdEvent(location)] };
+      }),
   );
-  return toLocation(row);
 }
 
 export async function updateLocation(
@@ -107,7 +113,7 @@ export async function updateLocation(
   input: UpdateLocationInput,
 ): Promise<Location> {
   assertTimeZone(input.timezone);
-  return ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const current = await load(trx, accountId, id);
     assertCoordinatePair(
       input.latitude === undefined ? current.latitude : input.latitude,
@@ -122,18 +128,20 @@ export async function updateLocation(
     if (input.capacity !== undefined) changes.capacity = input.capacity;
     if (input.geofenceMode !== undefined) changes.geofence_mode = input.geofenceMode;
     await repo.updateLocation(trx, accountId, id, changes);
-    return toLocation(await load(trx, accountId, id));
+    const location = toLocation(await load(trx, accountId, id));
+    return { result: location, events: [updatedEvent(toLocation(current), location)] };
   });
 }
 
 export async function deleteLocation(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  await ctx.database.db.transaction().execute(async (trx) => {
-    await load(trx, accountId, id);
+  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    const location = toLocation(await load(trx, accountId, id));
     await assertNotReferenced(trx, accountId, LOCATION_REFERENCES, {
       noun: 'Location',
       id,
       advice: 'move or remove what uses it first.',
     });
     await repo.deleteLocation(trx, accountId, id);
+    return { result: undefined, events: [deletedEvent(location)] };
   });
 }

@@ -98,13 +98,16 @@ export async function setPeriodLocked(
     .execute();
 }
 
-/** Deletes the periods that end on or after `date` (and so are not over yet) and returns their ids. */
-export async function deletePeriodsEndingFrom(db: Db, accountId: string, date: string): Promise<string[]> {
-  const rows = await db
+/** Deletes the periods that end on or after `date` (and so are not over yet) and returns them as they were. */
+export async function deletePeriodsEndingFrom(
+  db: Db,
+  accountId: string,
+  date: string,
+): Promise<PayPeriodRow[]> {
+  return db
     .deleteFrom('pay_periods')
     .where('account_id', '=', accountId)
     .where('end_date', '>=', date)
-    .returning('id')
+    .returningAll()
     .execute();
-  return rows.map((row) => row.id);
 }

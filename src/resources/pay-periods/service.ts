@@ -6,6 +6,7 @@ import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import { newId } from '../../shared/ids.js';
+import { flagEvents, recordChange } from '../change-events.js';
 import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule, localToday } from '../pay-schedule/service.js';
 import { periodsToMaterialise } from './calendar.js';
@@ -91,7 +92,7 @@ export async function currentPayPeriodRow(ctx: ServiceContext, accountId: string
 
 /**
  * Locks or unlocks a period. Both are idempotent: locking a locked period changes nothing (its lockedAt stays the
- * first lock's), and so does unlocking an unlocked one.
+ * first lock's), and so does unlocking an unlocked one, so neither emits an event.
  */
 export async function setPayPeriodLocked(
   ctx: ServiceContext,
@@ -100,9 +101,10 @@ export async function setPayPeriodLocked(
   locked: boolean,
 ): Promise<PayPeriod> {
   const now = ctx.clock.now().toISOString();
-  return ctx.database.db.transaction().execute(async (trx) => {
-    await loadPayPeriodRow(trx, accountId, id);
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    const before = toPayPeriod(await loadPayPeriodRow(trx, accountId, id));
     await repo.setPeriodLocked(trx, accountId, id, locked, now);
-    return toPayPeriod(await loadPayPeriodRow(trx, accountId, id));
+    const after = toPayPeriod(await loadPayPeriodRow(trx, accountId, id));
+    return { result: after, events: flagEvents(before, after, 'locked', 'pay_period.locked') };
   });
 }

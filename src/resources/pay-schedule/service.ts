@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import { fromDbJson, toDbJson } from '../../db/columns.js';
-import type { Database } from '../../db/tables.js';
+import type { Database, PayPeriodRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { localDateOf } from '../../shared/local-time.js';
+import { deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { anchorProblem } from '../pay-periods/calendar.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import { deletePeriodsEndingFrom } from '../pay-periods/repository.js';
+import { toPayPeriod } from '../pay-periods/schema.js';
 import { OVERTIME_PRESETS, type OvertimeRule, type OvertimeThresholds } from '../time-cards/overtime.js';
 import { deleteCardsOfPeriods } from '../time-cards/repository.js';
 import * as repo from './repository.js';
@@ -110,6 +112,10 @@ const END_OF_TIME = '9999-12-31';
  * future ones, with their time cards) in the same transaction; periods that have ended keep their dates, so pay
  * already run stays as it was, and the next list continues after them (the first new period is shortened to start
  * the day after the last kept one). A locked period among those replaced refuses the change (409).
+ *
+ * Events: `pay_schedule.updated`, and `pay_period.deleted` for each replaced period (a client may have listed it).
+ * Their time cards go with them unannounced: a card is computed from time entries and time off, and the
+ * `pay_period.deleted` of its period already says it is gone.
  */
 export async function updatePaySchedule(
   ctx: ServiceContext,
@@ -117,7 +123,7 @@ export async function updatePaySchedule(
   input: UpdatePayScheduleInput,
 ): Promise<PaySchedule> {
   const now = ctx.clock.now().toISOString();
-  return ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const current = await loadAccountSchedule(trx, accountId);
     const next: AccountSchedule = {
       ...current,
@@ -129,12 +135,10 @@ export async function updatePaySchedule(
     const problem = anchorProblem(next.frequency, next.anchorDate);
     if (problem) throw new ApiError('parameter_invalid', problem, { param: 'anchorDate' });
 
-    if (next.frequency !== current.frequency || next.anchorDate !== current.anchorDate) {
-      const today = localToday(ctx, current);
-      await assertDatesUnlocked(trx, accountId, today, END_OF_TIME);
-      const replaced = await deletePeriodsEndingFrom(trx, accountId, today);
-      await deleteCardsOfPeriods(trx, accountId, replaced);
-    }
+    const replaced =
+      next.frequency !== current.frequency || next.anchorDate !== current.anchorDate
+        ? await replaceOpenPeriods(ctx, trx, accountId, current)
+        : [];
     await repo.upsertSchedule(trx, {
       account_id: accountId,
       frequency: next.frequency,
@@ -144,6 +148,34 @@ export async function updatePaySchedule(
       created_at: current.createdAt,
       updated_at: now,
     });
-    return toPaySchedule(next);
+    const schedule = toPaySchedule(next);
+    return {
+      result: schedule,
+      events: [
+        updatedEvent(toPaySchedule(current), schedule),
+        ...replaced.map((period) => deletedEvent(toPayPeriod(period))),
+      ],
+    };
   });
+}
+
+/** Deletes the periods not over yet, with their time cards, unless one is locked (409); returns the periods. */
+async function replaceOpenPeriods(
+  ctx: ServiceContext,
+  trx: Kysely<Database>,
+  accountId: string,
+  current: AccountSchedule,
+): Promise<PayPeriodRow[]> {
+  const today = localToday(ctx, current);
+  await assertDatesUnlocked(trx, accountId, today, END_OF_TIME);
+  // Oldest first, so the `pay_period.deleted` events come in date order whatever order the database returns.
+  const replaced = (await deletePeriodsEndingFrom(trx, accountId, today)).sort((a, b) =>
+    a.start_date.localeCompare(b.start_date),
+  );
+  await deleteCardsOfPeriods(
+    trx,
+    accountId,
+    replaced.map((period) => period.id),
+  );
+  return replaced;
 }

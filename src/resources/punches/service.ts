@@ -1,18 +1,28 @@
 import type { Kysely } from 'kysely';
 import { toDbBoolean } from '../../db/columns.js';
-import type { ClockStatus, Database, EmployeeRow, PunchRow, PunchType } from '../../db/tables.js';
+import type {
+  ClockStatus,
+  Database,
+  EmployeeRow,
+  PunchRow,
+  PunchType,
+  TimeEntryRow,
+} from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { EventInput } from '../../platform/webhooks/outbox.js';
 import type { Coordinates } from '../../shared/geo.js';
 import { newId } from '../../shared/ids.js';
+import { createdEvent, recordChange, updatedEvent } from '../change-events.js';
 import { assertNotInFuture, parseInstant, secondsBetween } from '../instants.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
 import { assertReferencesExist } from '../references.js';
 import { lockNamedEmployee, setClockStatus } from '../time-entries/clock-state.js';
 import * as timeEntryRepo from '../time-entries/repository.js';
 import { alreadyClockedIn, assertActive, assertNoOverlap } from '../time-entries/rules.js';
+import { toTimeEntry } from '../time-entries/schema.js';
 import { geofenceVerdict } from './geofence.js';
 import * as repo from './repository.js';
 import type { CreatePunchInput, Punch } from './schema.js';
@@ -63,20 +73,20 @@ function positionOf(input: CreatePunchInput): Coordinates | null {
 
 /**
  * What the punch does to the employee's time entry, once the transition is known to be allowed: `in` opens one,
- * `break_end` adds the break to it, `out` closes it (ending a break still running). Returns the entry's id.
+ * `break_end` adds the break to it, `out` closes it (ending a break still running). Returns the entry's id and the
+ * event of its change, if it changed.
  */
 async function applyToTimeEntry(
   db: Db,
   accountId: string,
   employee: EmployeeRow,
   punch: PunchRow,
-): Promise<string> {
+): Promise<{ id: string; events: readonly EventInput[] }> {
   const at = punch.punched_at;
   if (punch.type === 'in') {
     await assertNoOverlap(db, accountId, employee.id, { start: at, end: null });
-    const id = newId('timeEntry');
-    await timeEntryRepo.insertTimeEntry(db, {
-      id,
+    const opened: TimeEntryRow = {
+      id: newId('timeEntry'),
       account_id: accountId,
       employee_id: employee.id,
       start_at: at,
@@ -91,8 +101,9 @@ async function applyToTimeEntry(
       notes: null,
       created_at: punch.created_at,
       updated_at: punch.created_at,
-    });
-    return id;
+    };
+    await timeEntryRepo.insertTimeEntry(db, opened);
+    return { id: opened.id, events: [createdEvent(toTimeEntry(opened))] };
   }
 
   const entry = await timeEntryRepo.findOpenTimeEntry(db, accountId, employee.id);
@@ -123,8 +134,22 @@ async function applyToTimeEntry(
     changes.end_at = at;
     changes.status = 'closed';
   }
-  if (punch.type !== 'break_start') await timeEntryRepo.updateTimeEntry(db, accountId, entry.id, changes);
-  return entry.id;
+  // A break's start changes nothing on the entry: the break counts once it ends.
+  if (punch.type === 'break_start') return { id: entry.id, events: [] };
+  await timeEntryRepo.updateTimeEntry(db, accountId, entry.id, changes);
+  return {
+    id: entry.id,
+    events: [updatedEvent(toTimeEntry(entry), toTimeEntry({ ...entry, ...changes }))],
+  };
+}
+
+/** The events a punch is announced with besides `punch.created`: what it did, and a geofence warning. */
+function punchDomainEvents(punch: Punch): EventInput[] {
+  const events: EventInput[] = [];
+  if (punch.type === 'in') events.push({ type: 'punch.clock_in', object: punch });
+  if (punch.type === 'out') events.push({ type: 'punch.clock_out', object: punch });
+  if (punch.withinGeofence === false) events.push({ type: 'punch.outside_geofence', object: punch });
+  return events;
 }
 
 /**
@@ -143,7 +168,7 @@ export async function recordPunch(
   assertNotInFuture(at, now, 'at');
   const position = positionOf(input);
 
-  const row = await ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const employee = await lockNamedEmployee(trx, accountId, input.employeeId);
     const location = input.locationId ? await repo.findLocation(trx, accountId, input.locationId) : undefined;
     if (input.locationId && !location) throw notFound('Location', input.locationId, 'locationId');
@@ -185,12 +210,16 @@ export async function recordPunch(
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    punch.time_entry_id = await applyToTimeEntry(trx, accountId, employee, punch);
-    await setClockStatus(trx, accountId, employee.id, status, punch.created_at);
+    const entry = await applyToTimeEntry(trx, accountId, employee, punch);
+    punch.time_entry_id = entry.id;
+    const clockEvents = await setClockStatus(trx, accountId, employee.id, status, punch.created_at);
     await repo.insertPunch(trx, punch);
-    return punch;
+    const recorded = toPunch(punch);
+    return {
+      result: recorded,
+      events: [createdEvent(recorded), ...punchDomainEvents(recorded), ...entry.events, ...clockEvents],
+    };
   });
-  return toPunch(row);
 }
 
 export async function getPunch(ctx: ServiceContext, accountId: string, id: string): Promise<Punch> {

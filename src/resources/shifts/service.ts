@@ -5,7 +5,9 @@ import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { EventInput } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
+import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { findEmployee } from '../employees/repository.js';
 import { parseInstant, parseOptionalInstant, parseTimeRange } from '../instants.js';
 import { assertReferencesExist } from '../references.js';
@@ -55,6 +57,11 @@ async function load(db: Kysely<Database>, accountId: string, id: string): Promis
   return row;
 }
 
+/** `shift.published` when a shift is published by this change: created published, or changed to published. */
+function publishedEvents(before: Shift | undefined, after: Shift): EventInput[] {
+  return after.published && !before?.published ? [{ type: 'shift.published', object: after }] : [];
+}
+
 export async function getShift(ctx: ServiceContext, accountId: string, id: string): Promise<Shift> {
   return toShift(await load(ctx.database.db, accountId, id));
 }
@@ -100,11 +107,12 @@ export async function createShift(
     updated_at: now,
   };
   checkTimes(row, 'end');
-  await ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     await checkReferences(trx, accountId, input);
     await repo.insertShift(trx, row);
+    const shift = toShift(row);
+    return { result: shift, events: [createdEvent(shift), ...publishedEvents(undefined, shift)] };
   });
-  return toShift(row);
 }
 
 export async function updateShift(
@@ -122,21 +130,23 @@ export async function updateShift(
   if (input.breakMinutes !== undefined) changes.break_minutes = input.breakMinutes;
   if (input.published !== undefined) changes.published = toDbBoolean(input.published);
   if (input.notes !== undefined) changes.notes = input.notes;
-  const updated = await ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const current = await load(trx, accountId, id);
     const next: ShiftRow = { ...current, ...changes };
     // Name the time the request moved: with only `start` sent, `start` is what made the span invalid.
     checkTimes(next, input.end === undefined && input.start !== undefined ? 'start' : 'end');
     await checkReferences(trx, accountId, input);
     await repo.updateShift(trx, accountId, id, changes);
-    return next;
+    const before = toShift(current);
+    const after = toShift(next);
+    return { result: after, events: [updatedEvent(before, after), ...publishedEvents(before, after)] };
   });
-  return toShift(updated);
 }
 
 export async function deleteShift(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  // In a transaction like every change, so what else a deletion writes (its event) commits with it.
-  await ctx.database.db.transaction().execute(async (trx) => {
-    if (!(await repo.deleteShift(trx, accountId, id))) throw notFound('Shift', id);
+  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    const shift = toShift(await load(trx, accountId, id));
+    await repo.deleteShift(trx, accountId, id);
+    return { result: undefined, events: [deletedEvent(shift)] };
   });
 }

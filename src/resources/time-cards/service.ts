@@ -7,6 +7,7 @@ import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import { newId } from '../../shared/ids.js';
+import { flagEvents, recordChange } from '../change-events.js';
 import { workweekStart } from '../pay-periods/calendar.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import { currentPayPeriodRow, loadPayPeriodRow } from '../pay-periods/service.js';
@@ -256,22 +257,30 @@ async function loadCard(db: Db, accountId: string, id: string): Promise<TimeCard
   return row;
 }
 
-async function computeCard(ctx: ServiceContext, accountId: string, row: TimeCardRow): Promise<TimeCard> {
-  const db = ctx.database.db;
+/** What one card is computed from: its period's inputs for its employee. */
+async function loadCardInputs(
+  ctx: ServiceContext,
+  db: Db,
+  accountId: string,
+  row: TimeCardRow,
+): Promise<PeriodInputs> {
   const [schedule, period] = await Promise.all([
     loadAccountSchedule(db, accountId),
     loadPayPeriodRow(db, accountId, row.pay_period_id),
   ]);
-  return toTimeCard(await loadPeriodInputs(ctx, db, schedule, period, row.employee_id), row);
+  return loadPeriodInputs(ctx, db, schedule, period, row.employee_id);
 }
 
 export async function getTimeCard(ctx: ServiceContext, accountId: string, id: string): Promise<TimeCard> {
-  return computeCard(ctx, accountId, await loadCard(ctx.database.db, accountId, id));
+  const db = ctx.database.db;
+  const row = await loadCard(db, accountId, id);
+  return toTimeCard(await loadCardInputs(ctx, db, accountId, row), row);
 }
 
 /**
- * Approves or unapproves a card; both are idempotent. Unapproving inside a locked pay period is refused (409
- * pay_period_locked): payroll ran on the approved card.
+ * Approves or unapproves a card; both are idempotent (approving an approved card changes nothing and emits no
+ * event). Unapproving inside a locked pay period is refused (409 pay_period_locked): payroll ran on the approved
+ * card.
  */
 export async function setTimeCardApproved(
   ctx: ServiceContext,
@@ -280,14 +289,17 @@ export async function setTimeCardApproved(
   approved: boolean,
 ): Promise<TimeCard> {
   const now = ctx.clock.now().toISOString();
-  const row = await ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const card = await loadCard(trx, accountId, id);
     if (!approved) {
       const period = await loadPayPeriodRow(trx, accountId, card.pay_period_id);
       await assertDatesUnlocked(trx, accountId, period.start_date, period.end_date);
     }
     await repo.setCardApproved(trx, accountId, id, approved, now);
-    return loadCard(trx, accountId, id);
+    // Approval changes no hours: one computation renders the card before and after.
+    const inputs = await loadCardInputs(ctx, trx, accountId, card);
+    const before = toTimeCard(inputs, card);
+    const after = toTimeCard(inputs, await loadCard(trx, accountId, id));
+    return { result: after, events: flagEvents(before, after, 'approved', 'time_card.approved') };
   });
-  return computeCard(ctx, accountId, row);
 }

@@ -1,6 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { ClockStatus, Database, EmployeeRow } from '../../db/tables.js';
 import { notFound } from '../../platform/errors/api-error.js';
+import type { EventInput } from '../../platform/webhooks/outbox.js';
+import { withTouched } from '../change-events.js';
+import { readEmployees } from '../employees/objects.js';
 import { findEmployee } from '../employees/repository.js';
 
 /**
@@ -44,7 +47,8 @@ export async function lockNamedEmployee(
 
 /**
  * Only after lockEmployee, in the same transaction. The employee object shows `clockStatus`, so `updated_at` moves
- * with it and incremental sync (`updatedSince`) sees the change.
+ * with it and incremental sync (`updatedSince`) sees the change; so do webhooks, through the `employee.updated`
+ * event returned here for the change to record.
  */
 export async function setClockStatus(
   db: Kysely<Database>,
@@ -52,11 +56,16 @@ export async function setClockStatus(
   employeeId: string,
   status: ClockStatus,
   now: string,
-): Promise<void> {
-  await db
-    .updateTable('employees')
-    .set({ clock_status: status, updated_at: now })
-    .where('account_id', '=', accountId)
-    .where('id', '=', employeeId)
-    .execute();
+): Promise<readonly EventInput[]> {
+  const { events } = await withTouched(
+    () => readEmployees(db, accountId, [employeeId]),
+    () =>
+      db
+        .updateTable('employees')
+        .set({ clock_status: status, updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', employeeId)
+        .execute(),
+  );
+  return events;
 }

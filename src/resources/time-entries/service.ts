@@ -4,7 +4,9 @@ import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { EventInput } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
+import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { assertNotInFuture, parseInstant, parseOptionalInstant, secondsBetween } from '../instants.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
 import { assertReferencesExist } from '../references.js';
@@ -112,19 +114,21 @@ export async function createTimeEntry(
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
   };
-  await ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const employee = await lockNamedEmployee(trx, accountId, input.employeeId);
     await assertReferencesExist(trx, accountId, input);
+    let clockEvents: readonly EventInput[] = [];
     if (end === null) {
       assertActive(employee);
       if (employee.clock_status !== 'out') throw alreadyClockedIn(employee.id);
-      await setClockStatus(trx, accountId, employee.id, 'in', now.toISOString());
+      clockEvents = await setClockStatus(trx, accountId, employee.id, 'in', now.toISOString());
     }
     await assertNoOverlap(trx, accountId, employee.id, { start, end });
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(start, end, now));
     await repo.insertTimeEntry(trx, row);
+    const entry = toTimeEntry(row);
+    return { result: entry, events: [createdEvent(entry), ...clockEvents] };
   });
-  return toTimeEntry(row);
 }
 
 /** A correction. Setting `end` on an open entry closes it and takes the employee off the clock. */
@@ -137,7 +141,7 @@ export async function updateTimeEntry(
   const now = ctx.clock.now();
   const newStart = parseOptionalInstant(input.start, 'start');
   const newEnd = input.end === null ? null : parseOptionalInstant(input.end, 'end');
-  return ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const row = await loadLocked(trx, accountId, id);
     if (input.end === null && row.end_at !== null) {
       throw new ApiError(
@@ -154,7 +158,9 @@ export async function updateTimeEntry(
     await assertReferencesExist(trx, accountId, input);
 
     const closing = row.end_at === null && end !== null;
-    if (closing) await setClockStatus(trx, accountId, row.employee_id, 'out', now.toISOString());
+    const clockEvents = closing
+      ? await setClockStatus(trx, accountId, row.employee_id, 'out', now.toISOString())
+      : [];
     await assertNoOverlap(trx, accountId, row.employee_id, { start, end }, id);
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(row.start_at, row.end_at, now));
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(start, end, now));
@@ -172,18 +178,22 @@ export async function updateTimeEntry(
     if (input.positionId !== undefined) changes.position_id = input.positionId;
     if (input.notes !== undefined) changes.notes = input.notes;
     await repo.updateTimeEntry(trx, accountId, id, changes);
-    const updated: TimeEntryRow = { ...row, ...changes };
-    return toTimeEntry(updated);
+    const updated = toTimeEntry({ ...row, ...changes });
+    return { result: updated, events: [updatedEvent(toTimeEntry(row), updated), ...clockEvents] };
   });
 }
 
 /** Deleting an open entry takes the employee off the clock with it. */
 export async function deleteTimeEntry(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.database.db.transaction().execute(async (trx) => {
+  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const row = await loadLocked(trx, accountId, id);
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(row.start_at, row.end_at, now));
     await repo.deleteTimeEntry(trx, accountId, id);
-    if (row.end_at === null) await setClockStatus(trx, accountId, row.employee_id, 'out', now.toISOString());
+    const clockEvents =
+      row.end_at === null
+        ? await setClockStatus(trx, accountId, row.employee_id, 'out', now.toISOString())
+        : [];
+    return { result: undefined, events: [deletedEvent(toTimeEntry(row)), ...clockEvents] };
   });
 }

@@ -4,6 +4,7 @@ import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import { newId } from '../../shared/ids.js';
+import { createdEvent, recordChange, updatedEvent } from '../change-events.js';
 import { findEmployee } from '../employees/repository.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import * as repo from './repository.js';
@@ -62,14 +63,18 @@ export async function requestTimeOff(
     created_at: now,
     updated_at: now,
   };
-  await ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     if (!(await findEmployee(trx, accountId, input.employeeId))) {
       throw notFound('Employee', input.employeeId, 'employeeId');
     }
     await assertDatesUnlocked(trx, accountId, row.start_date, row.end_date);
     await repo.insertTimeOff(trx, row);
+    const timeOff = toTimeOff(row);
+    return {
+      result: timeOff,
+      events: [createdEvent(timeOff), { type: 'time_off.requested', object: timeOff }],
+    };
   });
-  return toTimeOff(row);
 }
 
 /**
@@ -83,7 +88,7 @@ export async function decideTimeOff(
   status: Exclude<TimeOffStatus, 'requested'>,
 ): Promise<TimeOff> {
   const now = ctx.clock.now().toISOString();
-  return ctx.database.db.transaction().execute(async (trx) => {
+  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const row = await repo.findTimeOff(trx, accountId, id);
     if (!row) throw notFound('Time off', id);
     const notPending = () =>
@@ -91,6 +96,10 @@ export async function decideTimeOff(
     if (row.status !== 'requested') throw notPending();
     if (status === 'approved') await assertDatesUnlocked(trx, accountId, row.start_date, row.end_date);
     if (!(await repo.decideTimeOff(trx, accountId, id, status, now))) throw notPending();
-    return toTimeOff({ ...row, status, decided_at: now, updated_at: now });
+    const decided = toTimeOff({ ...row, status, decided_at: now, updated_at: now });
+    return {
+      result: decided,
+      events: [updatedEvent(toTimeOff(row), decided), { type: `time_off.${status}`, object: decided }],
+    };
   });
 }
