@@ -29,6 +29,9 @@ import { WorkerSink } from './platform/request-log/worker-sink.js';
 import { type RequestLogOptions, RequestLogWriter } from './platform/request-log/writer.js';
 import { versionRoutes } from './platform/versioning/routes.js';
 import { LATEST_API_VERSION, type VersionContext } from './platform/versioning/versions.js';
+import { type DispatcherOptions, WebhookDispatcher } from './platform/webhooks/dispatcher.js';
+import { httpSender, type WebhookSender } from './platform/webhooks/http-sender.js';
+import { type HostResolver, systemResolver } from './platform/webhooks/ssrf.js';
 import { resourceRoutes } from './resources/routes.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { newRequestId } from './shared/ids.js';
@@ -56,6 +59,16 @@ export interface AppDependencies {
    * Tests inject a store (Redis on the test clock); the benchmark a policy whose limits it never reaches.
    */
   rateLimit?: { store?: RateLimitStore; policy?: RateLimitPolicy };
+  /**
+   * The webhook dispatcher runs in the background only with `autoStart` (the server sets it): tests leave it
+   * stopped and drive `app.context.webhooks.runOnce()`. They may also replace the HTTP sender, the resolution of
+   * webhook host names (this machine may have no DNS), the retry jitter and the loop's timings.
+   */
+  webhooks?: Partial<Omit<DispatcherOptions, 'send' | 'claimTtlMs'>> & {
+    autoStart?: boolean;
+    send?: WebhookSender;
+    resolve?: HostResolver;
+  };
 }
 
 export interface LogStream {
@@ -109,6 +122,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   // A client passed in belongs to the caller; one opened here is closed with the app.
   const ownsRedis = deps.redis === undefined && config.redisUrl !== undefined;
   const redis = deps.redis !== undefined ? deps.redis : config.redisUrl ? new Redis(config.redisUrl) : null;
+  const { autoStart, send, resolve, ...dispatcherOptions } = deps.webhooks ?? {};
+  const resolveHost = resolve ?? systemResolver;
   const logInvalidationError = (error: unknown) =>
     app.log.error({ err: error }, 'key-cache invalidation failed');
   const context: AppContext = {
@@ -140,6 +155,12 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
       policy: deps.rateLimit?.policy,
     }),
     logger: app.log,
+    webhooks: new WebhookDispatcher(deps.database.db, clock, app.log, {
+      send: send ?? httpSender({ allowPrivate: config.webhookAllowPrivate, resolve: resolveHost }),
+      claimTtlMs: config.webhookClaimTtlSeconds * 1000,
+      ...dispatcherOptions,
+    }),
+    resolveHost,
   };
   context.rateLimiter.onRefused((refusal) => context.metrics.recordRateLimitRefusal(refusal.reason));
   app.decorate('context', context);
@@ -171,7 +192,10 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const unsubscribe = redis
     ? await subscribeToInvalidations(redis, context.keyCache, logInvalidationError)
     : async () => {};
+  if (autoStart) app.addHook('onReady', async () => context.webhooks.start());
   app.addHook('onClose', async () => {
+    // First: attempts in flight still write their outcomes through the database and may emit events.
+    await context.webhooks.stop();
     await unsubscribe();
     await context.requestLog.close();
     if (ownsRedis) await redis?.quit();

@@ -12,6 +12,11 @@ export interface Config {
   readonly demo: boolean;
   readonly logRetentionDays: number;
   readonly webhookAllowPrivate: boolean;
+  /**
+   * How long a dispatcher's claim on a webhook delivery lasts: a claim older than this was abandoned (its process
+   * died) and another dispatcher takes the delivery again. Deliveries time out well within it.
+   */
+  readonly webhookClaimTtlSeconds: number;
   readonly logLevel: LogLevel;
   readonly publicUrl: string;
   /**
@@ -94,6 +99,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE',
       env.PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE,
       false,
+    ),
+    webhookClaimTtlSeconds: parseInteger(
+      'PUNCHCLOCK_WEBHOOK_CLAIM_TTL_SECONDS',
+      env.PUNCHCLOCK_WEBHOOK_CLAIM_TTL_SECONDS,
+      60,
+      2,
+      3600,
     ),
     logLevel,
     publicUrl,

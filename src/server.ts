@@ -43,6 +43,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await migrateToLatest(database.db);
     app = await buildApp(config, {
       database,
+      webhooks: { autoStart: true },
       ...(options.logDestination ? { logger: { stream: options.logDestination } } : {}),
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
     });

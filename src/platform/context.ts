@@ -7,6 +7,8 @@ import type { KeyCache } from './api-keys/cache.js';
 import type { AppMetrics } from './metrics/metrics.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
 import type { RequestLogWriter } from './request-log/writer.js';
+import type { WebhookDispatcher } from './webhooks/dispatcher.js';
+import type { HostResolver } from './webhooks/ssrf.js';
 
 /** What services need, built once per process (or per test) and passed in: no globals. */
 export interface AppContext {
@@ -22,6 +24,10 @@ export interface AppContext {
   readonly logger: FastifyBaseLogger;
   /** Shared state across processes (rate-limit counters, cache invalidation); null in embedded mode. */
   readonly redis: Redis | null;
+  /** Sends webhook deliveries from the outbox (DESIGN §3.10); `wake()` it after queuing a delivery to send now. */
+  readonly webhooks: WebhookDispatcher;
+  /** Resolves webhook hosts for the address checks (at save and before every delivery); injectable for tests. */
+  readonly resolveHost: HostResolver;
 }
 
 /** The part of the context that the operator CLI and the portal share with the API. */

@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { costCodeRoutes } from './cost-codes/routes.js';
 import { departmentCodeRoutes } from './department-codes/routes.js';
 import { employeeRoutes } from './employees/routes.js';
+import { eventRoutes } from './events/routes.js';
 import { geofenceRoutes } from './geofences/routes.js';
 import { groupRoutes } from './groups/routes.js';
 import { locationRoutes } from './locations/routes.js';
@@ -14,6 +15,7 @@ import { shiftRoutes } from './shifts/routes.js';
 import { timeCardRoutes } from './time-cards/routes.js';
 import { timeEntryRoutes } from './time-entries/routes.js';
 import { timeOffRoutes } from './time-off/routes.js';
+import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 
 /** Every /v1 resource. A new resource adds its folder and one line here. */
 export function resourceRoutes(api: FastifyInstance, ctx: AppContext): void {
@@ -31,4 +33,6 @@ export function resourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   payPeriodRoutes(api, ctx);
   timeCardRoutes(api, ctx);
   timeOffRoutes(api, ctx);
+  webhookEndpointRoutes(api, ctx);
+  eventRoutes(api, ctx);
 }

@@ -40,6 +40,8 @@ export async function createTestApp(
      * prefix of this app's own, and read the test clock instead of Redis TIME.
      */
     redis?: Redis;
+    /** The webhook dispatcher's overrides; it never runs in the background unless `autoStart` is set. */
+    webhooks?: AppDependencies['webhooks'];
   } = {},
 ): Promise<TestApp> {
   const queries = { count: 0, sql: [] as string[] };
@@ -62,6 +64,7 @@ export async function createTestApp(
     requestLog: { flushIntervalMs: null, retentionSweepIntervalMs: null },
     // On this thread, so query counters see the writes (test/platform/request-log/worker.test.ts covers the worker).
     requestLogInWorker: false,
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.redis
       ? {
           redis: options.redis,

@@ -245,6 +245,12 @@ async function fixtureTimeOffBody(t: TestApp, authorization: string): Promise<Re
   };
 }
 
+const FIXTURE_WEBHOOK_ENDPOINT = { url: 'https://93.184.215.14/hooks/punchclock', enabledEvents: ['*'] };
+
+function fixtureWebhookEndpoint(t: TestApp, authorization: string): Promise<Record<string, string>> {
+  return createFixture(t, authorization, '/v1/webhook-endpoints', FIXTURE_WEBHOOK_ENDPOINT);
+}
+
 /** Creates an object with this body through the API and returns its id as the `{ id }` path parameter. */
 async function createFixture(
   t: TestApp,
@@ -374,6 +380,42 @@ export const FIXTURE_FACTORIES: Readonly<Record<string, FixtureFactory>> = {
       return { id: created.body.id };
     },
     body: async (t, authorization) => fixtureTimeOffBody(t, authorization),
+  },
+  // The documented URL is a host name, which the SSRF check would resolve (this machine may have no DNS): a public
+  // IP literal is checked without resolving.
+  '/v1/webhook-endpoints': {
+    create: (t, authorization) => fixtureWebhookEndpoint(t, authorization),
+    body: async (_t, _authorization, operation) =>
+      operation.method === 'POST' && operation.path === '/v1/webhook-endpoints'
+        ? FIXTURE_WEBHOOK_ENDPOINT
+        : operation.bodyExample,
+  },
+  // A test ping queues a delivery to its endpoint.
+  '/v1/webhook-deliveries': {
+    create: async (t, authorization) => {
+      const { id } = await fixtureWebhookEndpoint(t, authorization);
+      const sent = await send<{ id: string }>(t, 'POST', `/v1/webhook-endpoints/${id}/test`, {
+        authorization,
+      });
+      assert.equal(sent.status, 200, sent.raw);
+      return { id: sent.body.id };
+    },
+  },
+  // Creating an endpoint is a change, so it is an event of the feed.
+  '/v1/events': {
+    create: async (t, authorization) => {
+      const { id } = await fixtureWebhookEndpoint(t, authorization);
+      const listed = await send<{ data: { id: string; data: { object: { id: string } } }[] }>(
+        t,
+        'GET',
+        '/v1/events?type=webhook_endpoint.created&limit=100',
+        { authorization },
+      );
+      assert.equal(listed.status, 200, listed.raw);
+      const event = listed.body.data.find((item) => item.data.object.id === id);
+      assert.ok(event, listed.raw);
+      return { id: event.id };
+    },
   },
 };
 

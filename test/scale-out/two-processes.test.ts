@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { migrateToLatest, openDatabase } from '../../src/db/database.js';
@@ -8,6 +8,12 @@ import { KeyCache } from '../../src/platform/api-keys/cache.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { withSchemaLock } from '../helpers/dialects.js';
+import {
+  buildServer,
+  type ServerProcess as Server,
+  startServerProcess as startServer,
+  stopServerProcess as stopServer,
+} from '../helpers/server-process.js';
 
 /**
  * Scale-out mode for real: two server processes started the way `npm start` starts them (node dist/main.js), one
@@ -16,39 +22,6 @@ import { withSchemaLock } from '../helpers/dialects.js';
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
 const skip = (!databaseUrl || !redisUrl) && 'needs TEST_DATABASE_URL and TEST_REDIS_URL';
-
-interface Server {
-  process: ChildProcess;
-  url: string;
-  output: string[];
-}
-
-function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(process.execPath, ['dist/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(''));
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ process: child, url: match[1], output });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output.join('')}`)));
-  });
-}
-
-async function stopServer(server: Server): Promise<void> {
-  if (server.process.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    server.process.once('exit', () => resolve());
-    server.process.kill('SIGTERM');
-  });
-}
 
 async function get(url: string, key: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
@@ -63,9 +36,7 @@ describe('two server processes behave as one service', { skip }, () => {
   let env: NodeJS.ProcessEnv = {};
 
   before(async () => {
-    // Build once, as `npm start` would, so both processes run the current source.
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
+    buildServer();
     const schemaUrl = `${databaseUrl}${databaseUrl?.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     const database = openDatabase({ databaseUrl: schemaUrl });
     // Created and migrated under the lock the other test helpers take (see test/helpers/dialects.ts).
@@ -99,7 +70,7 @@ describe('two server processes behave as one service', { skip }, () => {
   });
 
   after(async () => {
-    await Promise.all(servers.map(stopServer));
+    await Promise.all(servers.map((server) => stopServer(server)));
     await withSchemaLock(databaseUrl as string, (client) =>
       client.query(`drop schema if exists ${schema} cascade`),
     );

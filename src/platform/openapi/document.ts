@@ -8,6 +8,7 @@ import {
 import { SCOPE_RESOURCES } from '../api-keys/scopes.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
 import { API_VERSIONS, LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from '../versioning/versions.js';
+import { webhooksSection } from '../webhooks/openapi.js';
 import { codeSamples } from './code-samples.js';
 import { requestExample, responseExample } from './examples.js';
 
@@ -230,6 +231,15 @@ const TAGS = [
       'Per employee per pay period: worked, regular, overtime, double-time and PTO seconds, day by day.',
   },
   { name: 'Time off', description: 'Requests for vacation, sick and other leave, and their approval.' },
+  {
+    name: 'Webhook endpoints',
+    description:
+      'URLs that receive every change as a signed event (Standard Webhooks), with deliveries, retries, replay and recovery.',
+  },
+  {
+    name: 'Events',
+    description: 'The change feed: every change of the account, deletions included, for clients that poll.',
+  },
   {
     name: 'API keys',
     description: 'The calling key: check which account and scopes an integration runs with.',
@@ -472,5 +482,6 @@ export function enrichDocument(document: Json, publicUrl: string): Json {
     if (!path.startsWith('/v1/')) continue;
     for (const [method, op] of Object.entries(item)) enrichOperation(document, path, method, op, publicUrl);
   }
+  document.webhooks = webhooksSection(document);
   return document;
 }

@@ -1,0 +1,275 @@
+import { type Kysely, PostgresAdapter } from 'kysely';
+import type {
+  Database,
+  EventRow,
+  WebhookAttemptsTable,
+  WebhookDeliveriesTable,
+  WebhookEndpointRow,
+} from '../../db/tables.js';
+
+/**
+ * The dispatcher's queries. A delivery is due when it is pending, its next attempt is not in the future, and no live
+ * claim holds it (`claimed_until` null or past: a past claim was abandoned by a process that died). Every query is
+ * filtered by account, except `endpointsWithDueDeliveries`: the dispatcher serves all accounts, and that query only
+ * finds which endpoints to look at next.
+ */
+
+type Db = Kysely<Database>;
+
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+export interface DueEndpoint {
+  readonly accountId: string;
+  readonly endpointId: string;
+}
+
+/** Enabled endpoints that have due deliveries, the one whose oldest due event is oldest first. */
+export async function endpointsWithDueDeliveries(db: Db, now: string, limit: number): Promise<DueEndpoint[]> {
+  const rows = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as e', (join) =>
+      join.onRef('e.id', '=', 'd.endpoint_id').onRef('e.account_id', '=', 'd.account_id'),
+    )
+    .select(['d.account_id', 'd.endpoint_id', (eb) => eb.fn.min('d.event_id').as('first_event_id')])
+    .where('e.status', '=', 'enabled')
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('d.claimed_until', 'is', null), eb('d.claimed_until', '<', now)]))
+    .groupBy(['d.account_id', 'd.endpoint_id'])
+    .orderBy('first_event_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ accountId: row.account_id, endpointId: row.endpoint_id }));
+}
+
+export interface ClaimWindow {
+  readonly now: string;
+  /** What the claimed rows' `claimed_until` becomes; it also identifies this claim when its outcome is written. */
+  readonly claimUntil: string;
+  /** The most deliveries of the endpoint in flight at once, this claim's included. */
+  readonly perEndpoint: number;
+  /** The most deliveries this claim may take. */
+  readonly limit: number;
+}
+
+/**
+ * Claims the endpoint's oldest due deliveries, as many as its bound on deliveries in flight leaves room for. Runs in
+ * a transaction. On PostgreSQL the endpoint's row is locked first (`FOR UPDATE SKIP LOCKED`), so two dispatchers
+ * never claim for one endpoint at the same moment — one skips it — and the in-flight count it reads stays true
+ * until its claim commits. SQLite runs one write transaction at a time, which gives the same guarantee.
+ */
+export async function claimDueDeliveries(
+  trx: Db,
+  endpoint: DueEndpoint,
+  window: ClaimWindow,
+): Promise<string[]> {
+  const postgres = isPostgres(trx);
+  const locked = await trx
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('account_id', '=', endpoint.accountId)
+    .where('id', '=', endpoint.endpointId)
+    .where('status', '=', 'enabled')
+    .$if(postgres, (qb) => qb.forUpdate().skipLocked())
+    .executeTakeFirst();
+  if (!locked) return [];
+
+  const inFlight = await trx
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('account_id', '=', endpoint.accountId)
+    .where('endpoint_id', '=', endpoint.endpointId)
+    .where('status', '=', 'pending')
+    .where('claimed_until', '>=', window.now)
+    .executeTakeFirst();
+  const room = Math.min(window.perEndpoint - Number(inFlight?.n ?? 0), window.limit);
+  if (room <= 0) return [];
+
+  const due = await trx
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('account_id', '=', endpoint.accountId)
+    .where('endpoint_id', '=', endpoint.endpointId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', window.now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', window.now)]))
+    // Event ids are time-ordered: the endpoint receives its events in the order they happened.
+    .orderBy('event_id')
+    .orderBy('id')
+    .limit(room)
+    .$if(postgres, (qb) => qb.forUpdate().skipLocked())
+    .execute();
+  const ids = due.map((row) => row.id);
+  if (ids.length === 0) return [];
+  await trx
+    .updateTable('webhook_deliveries')
+    .set({ claimed_until: window.claimUntil })
+    .where('account_id', '=', endpoint.accountId)
+    .where('id', 'in', ids)
+    .execute();
+  return ids;
+}
+
+export type DeliveryEndpoint = Pick<
+  WebhookEndpointRow,
+  'id' | 'url' | 'api_version' | 'secret' | 'previous_secret' | 'previous_secret_expires_at'
+>;
+
+/** A claimed delivery with what sending it needs. */
+export interface ClaimedDelivery {
+  readonly id: string;
+  readonly accountId: string;
+  readonly attemptCount: number;
+  /** The claim's `claimed_until`: outcomes are written only while the delivery is still under this claim. */
+  readonly claimUntil: string;
+  readonly event: EventRow;
+  readonly endpoint: DeliveryEndpoint;
+}
+
+export async function loadClaimedDeliveries(
+  db: Db,
+  accountId: string,
+  ids: readonly string[],
+  claimUntil: string,
+): Promise<ClaimedDelivery[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('events as ev', (join) =>
+      join.onRef('ev.id', '=', 'd.event_id').onRef('ev.account_id', '=', 'd.account_id'),
+    )
+    .innerJoin('webhook_endpoints as e', (join) =>
+      join.onRef('e.id', '=', 'd.endpoint_id').onRef('e.account_id', '=', 'd.account_id'),
+    )
+    .select([
+      'd.id',
+      'd.attempt_count',
+      'ev.id as event_id',
+      'ev.account_id as event_account_id',
+      'ev.type as event_type',
+      'ev.api_version as event_api_version',
+      'ev.data as event_data',
+      'ev.created_at as event_created_at',
+      'e.id as endpoint_id',
+      'e.url',
+      'e.api_version',
+      'e.secret',
+      'e.previous_secret',
+      'e.previous_secret_expires_at',
+    ])
+    .where('d.account_id', '=', accountId)
+    .where('d.id', 'in', ids)
+    .orderBy('d.event_id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    accountId,
+    attemptCount: row.attempt_count,
+    claimUntil,
+    event: {
+      id: row.event_id,
+      account_id: row.event_account_id,
+      type: row.event_type,
+      api_version: row.event_api_version,
+      data: row.event_data,
+      created_at: row.event_created_at,
+    },
+    endpoint: {
+      id: row.endpoint_id,
+      url: row.url,
+      api_version: row.api_version,
+      secret: row.secret,
+      previous_secret: row.previous_secret,
+      previous_secret_expires_at: row.previous_secret_expires_at,
+    },
+  }));
+}
+
+export async function insertAttempt(db: Db, row: WebhookAttemptsTable): Promise<void> {
+  await db.insertInto('webhook_attempts').values(row).execute();
+}
+
+export type DeliveryOutcome = Pick<
+  WebhookDeliveriesTable,
+  'status' | 'attempt_count' | 'next_attempt_at' | 'last_status_code' | 'last_error' | 'updated_at'
+>;
+
+/**
+ * Writes an attempt's outcome and releases the claim — unless the delivery is no longer under this claim (the API
+ * replayed it meanwhile, or the endpoint was disabled): then what happened since wins. Returns whether it wrote.
+ */
+export async function settleDelivery(
+  db: Db,
+  delivery: Pick<ClaimedDelivery, 'accountId' | 'id' | 'claimUntil'>,
+  outcome: DeliveryOutcome,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ ...outcome, claimed_until: null })
+    .where('account_id', '=', delivery.accountId)
+    .where('id', '=', delivery.id)
+    .where('claimed_until', '=', delivery.claimUntil)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * The endpoint of a delivery whose outcome is being written, locked on PostgreSQL until the transaction ends: the
+ * outcomes of its concurrent deliveries then judge its health one after another. Locked before any delivery row,
+ * the order the claim takes too, so the two never deadlock.
+ */
+export async function lockEndpointRow(
+  trx: Db,
+  accountId: string,
+  endpointId: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return trx
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', endpointId)
+    .$if(isPostgres(trx), (qb) => qb.forUpdate())
+    .executeTakeFirst();
+}
+
+export type EndpointHealthChange = Partial<
+  Pick<WebhookEndpointRow, 'status' | 'disabled_reason' | 'failing_since' | 'updated_at'>
+>;
+
+export async function updateEndpointHealth(
+  trx: Db,
+  endpoint: Pick<WebhookEndpointRow, 'account_id' | 'id'>,
+  changes: EndpointHealthChange,
+): Promise<void> {
+  await trx
+    .updateTable('webhook_endpoints')
+    .set(changes)
+    .where('account_id', '=', endpoint.account_id)
+    .where('id', '=', endpoint.id)
+    .execute();
+}
+
+/** A disabled endpoint receives nothing more: what was still pending for it fails, claimed or not. */
+export async function failPendingDeliveries(
+  db: Db,
+  accountId: string,
+  endpointId: string,
+  reason: string,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({
+      status: 'failed',
+      next_attempt_at: null,
+      claimed_until: null,
+      last_error: reason,
+      updated_at: now,
+    })
+    .where('account_id', '=', accountId)
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .execute();
+}

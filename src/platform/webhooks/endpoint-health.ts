@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { Database, WebhookEndpointRow } from '../../db/tables.js';
+import { updatedEvent } from '../../resources/change-events.js';
+import { toWebhookEndpoint } from '../../resources/webhook-endpoints/schema.js';
+import type { Clock } from '../../shared/clock.js';
+import { failPendingDeliveries, updateEndpointHealth } from './delivery-repository.js';
+import { emitEvents } from './outbox.js';
+
+/** An endpoint whose deliveries have all failed for this long is disabled (DESIGN §3.10). */
+export const FAILING_DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
+
+/** What one attempt says about its endpoint. */
+export type AttemptVerdict = 'succeeded' | 'failed' | 'gone';
+
+/**
+ * Applies an attempt's verdict to its endpoint, in the transaction that records the attempt, with `endpoint` read
+ * (and on PostgreSQL locked) in it: a success ends a run of failures; the first failure starts one; a failure
+ * five days into a run, or a `410 Gone`, disables the endpoint and fails everything still pending for it.
+ *
+ * `failingSince` is the endpoint's health, moved by deliveries as an API key's `lastUsedAt` is moved by requests:
+ * not a change of the endpoint, so it neither touches `updatedAt` nor makes an event (an endpoint subscribed to
+ * everything would otherwise be sent news of its own failures, which fail in turn). Disabling is a change: a
+ * `webhook_endpoint.updated` event and a `webhook_endpoint.disabled` one.
+ */
+export async function applyAttemptVerdict(
+  trx: Kysely<Database>,
+  clock: Clock,
+  endpoint: WebhookEndpointRow,
+  verdict: AttemptVerdict,
+): Promise<void> {
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  if (verdict === 'succeeded') {
+    if (endpoint.failing_since !== null) await updateEndpointHealth(trx, endpoint, { failing_since: null });
+    return;
+  }
+  // A disabled endpoint's late answers (to a claim taken before it was disabled) change nothing more.
+  if (endpoint.status !== 'enabled') return;
+  if (verdict === 'gone') return disable(trx, clock, endpoint, 'gone');
+  if (endpoint.failing_since === null) {
+    await updateEndpointHealth(trx, endpoint, { failing_since: nowIso });
+  } else if (now.getTime() - Date.parse(endpoint.failing_since) >= FAILING_DISABLE_AFTER_MS) {
+    await disable(trx, clock, endpoint, 'failing');
+  }
+}
+
+async function disable(
+  trx: Kysely<Database>,
+  clock: Clock,
+  endpoint: WebhookEndpointRow,
+  reason: 'gone' | 'failing',
+): Promise<void> {
+  const now = clock.now().toISOString();
+  const change = { status: 'disabled', disabled_reason: reason, updated_at: now } as const;
+  await updateEndpointHealth(trx, endpoint, change);
+  await failPendingDeliveries(
+    trx,
+    endpoint.account_id,
+    endpoint.id,
+    reason === 'gone'
+      ? 'The endpoint was disabled: it answered 410 Gone.'
+      : 'The endpoint was disabled: its deliveries failed for five days.',
+    now,
+  );
+  const after = toWebhookEndpoint({ ...endpoint, ...change });
+  await emitEvents(trx, clock, endpoint.account_id, [
+    updatedEvent(toWebhookEndpoint(endpoint), after),
+    { type: 'webhook_endpoint.disabled', object: after },
+  ]);
+}
