@@ -1,6 +1,6 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { fromDbJson, toDbJson } from '../../db/columns.js';
-import type { Database } from '../../db/tables.js';
+import type { Database, WebhookDeliveryRow } from '../../db/tables.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId, newIdAfter } from '../../shared/ids.js';
 import { findAccount } from '../accounts/repository.js';
@@ -64,20 +64,7 @@ export async function emitEvents(
   const deliveries = rows.flatMap((event) =>
     endpoints
       .filter((endpoint) => subscribes(fromDbJson<string[]>(endpoint.enabled_events), event.type))
-      .map((endpoint) => ({
-        id: newId('webhookDelivery'),
-        account_id: accountId,
-        endpoint_id: endpoint.id,
-        event_id: event.id,
-        status: 'pending' as const,
-        attempt_count: 0,
-        next_attempt_at: now,
-        claimed_until: null,
-        last_status_code: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-      })),
+      .map((endpoint) => pendingDelivery(accountId, endpoint.id, event.id, now)),
   );
   if (deliveries.length > 0) await trx.insertInto('webhook_deliveries').values(deliveries).execute();
   return rows.map((row) => row.id);
@@ -105,6 +92,29 @@ async function lastEventIdInCommitOrder(
     .limit(1)
     .executeTakeFirst();
   return last?.id;
+}
+
+/** A delivery of one event to one endpoint, due at once. */
+export function pendingDelivery(
+  accountId: string,
+  endpointId: string,
+  eventId: string,
+  now: string,
+): WebhookDeliveryRow {
+  return {
+    id: newId('webhookDelivery'),
+    account_id: accountId,
+    endpoint_id: endpointId,
+    event_id: eventId,
+    status: 'pending',
+    attempt_count: 0,
+    next_attempt_at: now,
+    claimed_until: null,
+    last_status_code: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /** `["*"]` subscribes to every event but `ping`, which only `POST /{id}/test` sends, to that endpoint alone. */

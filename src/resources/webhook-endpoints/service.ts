@@ -4,7 +4,6 @@ import { toDbJson } from '../../db/columns.js';
 import type {
   Database,
   WebhookAttemptRow,
-  WebhookDeliveryRow,
   WebhookEndpointRow,
   WebhookEndpointsTable,
 } from '../../db/tables.js';
@@ -14,7 +13,7 @@ import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { type PageRequest, pageOf } from '../../platform/pagination/keyset.js';
 import { failPendingDeliveries, lockEndpointRow } from '../../platform/webhooks/delivery-repository.js';
 import { isEventType } from '../../platform/webhooks/event-types.js';
-import { emitEvents } from '../../platform/webhooks/outbox.js';
+import { emitEvents, pendingDelivery } from '../../platform/webhooks/outbox.js';
 import { checkWebhookUrl } from '../../platform/webhooks/ssrf.js';
 import { newId } from '../../shared/ids.js';
 import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
@@ -268,21 +267,7 @@ export async function sendTestEvent(
       { type: 'ping', object: toWebhookEndpoint(endpoint) },
     ]);
     if (eventId === undefined) throw new Error('emitEvents returned no id for the ping event');
-    const now = ctx.clock.now().toISOString();
-    const delivery: WebhookDeliveryRow = {
-      id: newId('webhookDelivery'),
-      account_id: accountId,
-      endpoint_id: id,
-      event_id: eventId,
-      status: 'pending',
-      attempt_count: 0,
-      next_attempt_at: now,
-      claimed_until: null,
-      last_status_code: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-    };
+    const delivery = pendingDelivery(accountId, id, eventId, ctx.clock.now().toISOString());
     await repo.insertDelivery(trx, delivery);
     return readDelivery(trx, accountId, delivery.id);
   });
