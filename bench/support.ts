@@ -11,6 +11,8 @@ export const BENCH_RATE_LIMITS: RateLimitPolicy = {
   plans: { trial: OUT_OF_REACH, starter: OUT_OF_REACH, pro: OUT_OF_REACH, enterprise: OUT_OF_REACH },
   authFailuresPerIpPerMinute: 1_000_000_000,
   anonymousRequestsPerIpPerMinute: 1_000_000_000,
+  signInFailuresPerIp: 1_000_000_000,
+  signInFailuresPerEmail: 1_000_000_000,
 };
 
 export interface LoadResult {

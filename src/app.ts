@@ -32,6 +32,7 @@ import { LATEST_API_VERSION, type VersionContext } from './platform/versioning/v
 import { type DispatcherOptions, WebhookDispatcher } from './platform/webhooks/dispatcher.js';
 import { httpSender, type WebhookSender } from './platform/webhooks/http-sender.js';
 import { type HostResolver, systemResolver } from './platform/webhooks/ssrf.js';
+import { registerPortal } from './portal/plugin.js';
 import { resourceRoutes } from './resources/routes.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { newRequestId } from './shared/ids.js';
@@ -215,6 +216,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     versionRoutes(api);
     resourceRoutes(api, context);
   });
+  await registerPortal(app, context);
   opsRoutes(app, context);
   metricsRoutes(app, context);
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));

@@ -31,6 +31,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  portal_sessions: PortalSessionsTable;
 }
 
 export type DbBoolean = 0 | 1;
@@ -374,3 +375,19 @@ export type EventRow = Selectable<EventsTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+
+export interface PortalSessionsTable {
+  /** SHA-256 (hex) of the cookie's token: a stolen table yields no usable session. */
+  token_hash: string;
+  account_id: string;
+  user_id: string;
+  /** Sent back with every state-changing portal request (form field or header). */
+  csrf_token: string;
+  created_at: string;
+  /** Sliding idle timeout: a session unused for longer than the idle limit has ended. */
+  last_seen_at: string;
+  /** Absolute end, however active the session. */
+  expires_at: string;
+}
+
+export type PortalSessionRow = Selectable<PortalSessionsTable>;

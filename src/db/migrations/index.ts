@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as trafficControl from './0002-traffic-control.js';
 import * as workforce from './0003-workforce.js';
 import * as webhooks from './0004-webhooks.js';
+import * as portal from './0005-portal.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-traffic-control': trafficControl,
   '0003-workforce': workforce,
   '0004-webhooks': webhooks,
+  '0005-portal': portal,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -49,6 +49,14 @@ export const AUTH_FAILURES_PER_IP_PER_MINUTE = 300;
  */
 export const ANONYMOUS_REQUESTS_PER_IP_PER_MINUTE = 600;
 
+/**
+ * Failed portal sign-ins per 15 minutes, per client address and per email: enough for people who mistype, far too
+ * few to guess a password. Counted apart from the API's budgets.
+ */
+export const SIGN_IN_FAILURES_PER_IP = 30;
+export const SIGN_IN_FAILURES_PER_EMAIL = 10;
+export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
+
 export function isPlan(value: string): value is Plan {
   return (PLANS as readonly string[]).includes(value);
 }

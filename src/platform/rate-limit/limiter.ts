@@ -5,6 +5,9 @@ import {
   PLAN_LIMITS,
   type Plan,
   type PlanLimits,
+  SIGN_IN_FAILURES_PER_EMAIL,
+  SIGN_IN_FAILURES_PER_IP,
+  SIGN_IN_WINDOW_MS,
 } from '../accounts/plans.js';
 import type { Principal } from '../api-keys/verify.js';
 import { ApiError } from '../errors/api-error.js';
@@ -31,12 +34,17 @@ export interface RateLimitPolicy {
   readonly plans: Readonly<Record<Plan, Pick<PlanLimits, 'requestsPerMinute' | 'dailyWriteCap'>>>;
   readonly authFailuresPerIpPerMinute: number;
   readonly anonymousRequestsPerIpPerMinute: number;
+  /** Failed portal sign-ins per SIGN_IN_WINDOW_MS, per client address and per email. */
+  readonly signInFailuresPerIp: number;
+  readonly signInFailuresPerEmail: number;
 }
 
 export const DEFAULT_RATE_LIMIT_POLICY: RateLimitPolicy = {
   plans: PLAN_LIMITS,
   authFailuresPerIpPerMinute: AUTH_FAILURES_PER_IP_PER_MINUTE,
   anonymousRequestsPerIpPerMinute: ANONYMOUS_REQUESTS_PER_IP_PER_MINUTE,
+  signInFailuresPerIp: SIGN_IN_FAILURES_PER_IP,
+  signInFailuresPerEmail: SIGN_IN_FAILURES_PER_EMAIL,
 };
 
 /** What the limiter logs through (the app's logger). */
@@ -190,6 +198,38 @@ export class RateLimiter {
     // The answer stays the 401 it earned; the next request from here is the one refused.
     const { 'Retry-After': _retryAfter, ...headers } = rateLimitHeaders(result);
     return headers;
+  }
+
+  /**
+   * Before a portal sign-in is checked: the seconds to wait when the address or the email has used up its failed
+   * sign-ins, else null. Successful sign-ins cost nothing.
+   */
+  async signInRetryAfterSeconds(ip: string, email: string): Promise<number | null> {
+    for (const [scope, bucket] of this.#signInBuckets(ip, email)) {
+      const result = await this.#safely(() => this.store.peek(scope, [bucket]));
+      if (result && !result.allowed) return retryAfterSeconds(result);
+    }
+    return null;
+  }
+
+  /** After a failed portal sign-in: spends one of the address's and one of the email's attempts. */
+  async noteSignInFailure(ip: string, email: string): Promise<void> {
+    for (const [scope, bucket] of this.#signInBuckets(ip, email)) {
+      await this.#safely(() => this.store.consume(scope, [bucket]));
+    }
+  }
+
+  #signInBuckets(ip: string, email: string): [string, Bucket][] {
+    return [
+      [
+        ipScope(ip),
+        { name: 'sign-in', limit: this.#policy.signInFailuresPerIp, windowMs: SIGN_IN_WINDOW_MS },
+      ],
+      [
+        `sign-in:${email.trim().toLowerCase()}`,
+        { name: 'sign-in', limit: this.#policy.signInFailuresPerEmail, windowMs: SIGN_IN_WINDOW_MS },
+      ],
+    ];
   }
 
   #authFailureBucket(): Bucket {
