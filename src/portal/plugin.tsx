@@ -76,6 +76,10 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
       await portal.register(cookie);
       await portal.register(formbody);
       portal.decorateRequest('portalSession', null);
+      // Pages are not API operations: none of them belongs in the OpenAPI document.
+      portal.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, hide: true };
+      });
 
       portal.addHook('onRequest', async (request) => {
         const token = request.cookies[SESSION_COOKIE];
