@@ -251,6 +251,8 @@ export class WebhookDispatcher {
     const verdict = verdictOf(response.statusCode);
     await this.#db.transaction().execute(async (trx) => {
       const endpoint = await lockEndpointRow(trx, delivery.accountId, delivery.endpoint.id);
+      // Deleted while this attempt was on the wire: its deliveries and attempts went with it; record nothing.
+      if (!endpoint) return;
       await insertAttempt(trx, {
         id: newId('webhookAttempt'),
         account_id: delivery.accountId,
@@ -262,7 +264,7 @@ export class WebhookDispatcher {
         error: response.error,
       });
       await settleDelivery(trx, delivery, this.#outcome(delivery, response, verdict));
-      if (endpoint) await applyAttemptVerdict(trx, this.#clock, endpoint, verdict);
+      await applyAttemptVerdict(trx, this.#clock, endpoint, verdict);
     });
     return verdict;
   }
