@@ -87,6 +87,8 @@ export function Layout({ title, session, active, children }: PropsWithChildren<L
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}' />
           <title safe>{`${title} · Punchclock`}</title>
+          {/* No favicon request: nothing to fetch, nothing to 404. */}
+          <link rel="icon" href="data:," />
           <link rel="stylesheet" href="/portal/assets/portal.css" />
           <script src="/portal/assets/htmx.min.js" defer></script>
           <script src="/portal/assets/portal.js" defer></script>

@@ -13,6 +13,7 @@ import {
 } from '../../src/platform/accounts/service.js';
 import type { FieldRestrictions } from '../../src/platform/api-keys/field-restrictions.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
+import type { RateLimitPolicy } from '../../src/platform/rate-limit/limiter.js';
 import { RedisRateLimitStore } from '../../src/platform/rate-limit/redis-store.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { openTestDatabase, type TestDatabase } from './dialects.js';
@@ -42,6 +43,8 @@ export async function createTestApp(
     redis?: Redis;
     /** The webhook dispatcher's overrides; it never runs in the background unless `autoStart` is set. */
     webhooks?: AppDependencies['webhooks'];
+    /** Limits small enough for a test to reach (the portal's failed sign-ins, for one). */
+    rateLimitPolicy?: RateLimitPolicy;
   } = {},
 ): Promise<TestApp> {
   const queries = { count: 0, sql: [] as string[] };
@@ -65,6 +68,7 @@ export async function createTestApp(
     // On this thread, so query counters see the writes (test/platform/request-log/worker.test.ts covers the worker).
     requestLogInWorker: false,
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.rateLimitPolicy ? { rateLimit: { policy: options.rateLimitPolicy } } : {}),
     ...(options.redis
       ? {
           redis: options.redis,
@@ -73,6 +77,7 @@ export async function createTestApp(
               clock,
               prefix: `rl-test:${randomBytes(6).toString('hex')}:`,
             }),
+            policy: options.rateLimitPolicy,
           },
         }
       : {}),

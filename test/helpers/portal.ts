@@ -3,9 +3,15 @@
  * CSRF token, and a real browser (playwright-core driving Debian's Chromium) for the browser tests.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { hashPassword } from '../../src/platform/accounts/passwords.js';
+import { insertUser } from '../../src/platform/accounts/repository.js';
+import { newId } from '../../src/shared/ids.js';
 import type { TestApp } from './app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -105,7 +111,59 @@ export async function browserSignIn(
   await page.waitForURL((url) => !url.pathname.endsWith('/login'));
 }
 
+/**
+ * What a browser page requested and every script error it raised, to assert on at the end (no page errors, no
+ * external requests). A page answered with a form's message or a refusal (400, 403, 404, 409), which the browser
+ * logs, is a test's point, not a script error.
+ */
+export function watchPage(page: Page): { requested: string[]; errors: string[] } {
+  const seen = { requested: [] as string[], errors: [] as string[] };
+  page.on('request', (request) => seen.requested.push(request.url()));
+  page.on('pageerror', (error) => seen.errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource.*\b4(00|03|04|09)\b/.test(message.text())) {
+      seen.errors.push(message.text());
+    }
+  });
+  return seen;
+}
+
 /** Requests a page made to anything but the test server (the portal must need no other host). */
 export function externalRequests(requested: readonly string[], origin: string): string[] {
   return requested.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
+}
+
+/** A user of the account who can sign in to the portal with TEST_PASSWORD (e.g. a manager, to be refused pages). */
+export async function addPortalUser(
+  t: TestApp,
+  accountId: string,
+  role: 'administrator' | 'manager' | 'employee',
+): Promise<{ id: string; email: string }> {
+  const now = t.clock.now().toISOString();
+  const id = newId('user');
+  const email = `${role}.${id.toLowerCase()}@test.punchclock.test`;
+  await insertUser(t.db.db, {
+    id,
+    account_id: accountId,
+    email,
+    name: `Test ${role}`,
+    password_hash: await hashPassword(TEST_PASSWORD),
+    role,
+    active: 1,
+    created_at: now,
+    updated_at: now,
+  });
+  return { id, email };
+}
+
+/**
+ * Where a browser test writes its screenshot: docs/screenshots/ when refreshing them (`npm run screenshots`), else a
+ * temporary folder — so `npm test` still takes every screenshot but leaves the committed ones untouched.
+ */
+export function screenshotPath(name: string): string {
+  const folder = process.env.PUNCHCLOCK_UPDATE_SCREENSHOTS
+    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+    : join(tmpdir(), 'punchclock-screenshots');
+  mkdirSync(folder, { recursive: true });
+  return join(folder, name);
 }

@@ -67,6 +67,21 @@ export async function findUser(db: Db, accountId: string, userId: string): Promi
     .executeTakeFirst();
 }
 
+/** Names and emails of the account's users among these ids (e.g. to show who created each API key). */
+export async function findUserNames(
+  db: Db,
+  accountId: string,
+  userIds: readonly string[],
+): Promise<Pick<UserRow, 'id' | 'name' | 'email'>[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'email'])
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...userIds])
+    .execute();
+}
+
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 }

@@ -4,6 +4,7 @@ import { newId } from '../../shared/ids.js';
 import { isValidTimeZone } from '../../shared/timezones.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, notFound } from '../errors/api-error.js';
+import { LATEST_API_VERSION } from '../versioning/versions.js';
 import { generatePassword, hashPassword } from './passwords.js';
 import { isPlan, PLANS, type Plan } from './plans.js';
 import * as repo from './repository.js';
@@ -52,31 +53,39 @@ export interface CreatedAccount {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The rules of an account name, for creation and renaming alike. */
+function checkedName(value: string): string {
+  const name = value.trim();
+  if (name.length === 0 || name.length > 200) {
+    throw new ApiError('parameter_invalid', 'The account name has 1 to 200 characters.', { param: 'name' });
+  }
+  return name;
+}
+
+function checkedTimeZone(timezone: string): string {
+  if (!isValidTimeZone(timezone)) {
+    throw new ApiError(
+      'invalid_timezone',
+      `"${timezone}" is not an IANA time zone (for example "America/Chicago").`,
+      { param: 'timezone' },
+    );
+  }
+  return timezone;
+}
+
 /** Creates an account with its first administrator (the operator's `accounts create`, and the demo). */
 export async function createAccountWithAdmin(
   ctx: ServiceContext,
   input: CreateAccountInput,
 ): Promise<CreatedAccount> {
-  const name = input.name.trim();
-  if (name.length === 0 || name.length > 200) {
-    throw new ApiError('parameter_invalid', 'The account name has 1 to 200 characters.', { param: 'name' });
-  }
+  const name = checkedName(input.name);
   const plan = input.plan ?? 'trial';
   if (!isPlan(plan)) {
     throw new ApiError('parameter_invalid', `Unknown plan "${plan}". Plans: ${PLANS.join(', ')}.`, {
       param: 'plan',
     });
   }
-  const timezone = input.timezone ?? 'UTC';
-  if (!isValidTimeZone(timezone)) {
-    throw new ApiError(
-      'invalid_timezone',
-      `"${timezone}" is not an IANA time zone (for example "America/Chicago").`,
-      {
-        param: 'timezone',
-      },
-    );
-  }
+  const timezone = checkedTimeZone(input.timezone ?? 'UTC');
   const email = input.adminEmail.trim().toLowerCase();
   if (!EMAIL.test(email)) {
     throw new ApiError('parameter_invalid', `"${input.adminEmail}" is not an email address.`, {
@@ -146,5 +155,45 @@ export async function setApiAccess(
 export async function getAccount(ctx: ServiceContext, accountId: string): Promise<AccountObject> {
   const row = await repo.findAccount(ctx.database.db, accountId);
   if (!row) throw notFound('Account', accountId, 'accountId');
+  return toAccountObject(row);
+}
+
+export interface AccountSettingsInput {
+  name?: string | undefined;
+  timezone?: string | undefined;
+}
+
+/**
+ * An administrator's change of the account's name or time zone (portal Settings). No event: no event type names
+ * accounts. A new zone moves where days are cut for time cards computed from now on; stored dates stay as they are.
+ */
+export async function updateAccountSettings(
+  ctx: ServiceContext,
+  accountId: string,
+  input: AccountSettingsInput,
+): Promise<AccountObject> {
+  const changes = {
+    ...(input.name !== undefined ? { name: checkedName(input.name) } : {}),
+    ...(input.timezone !== undefined ? { timezone: checkedTimeZone(input.timezone.trim()) } : {}),
+  };
+  const row = await repo.updateAccount(ctx.database.db, accountId, {
+    ...changes,
+    updated_at: ctx.clock.now().toISOString(),
+  });
+  if (!row) throw notFound('Account', accountId, 'accountId');
+  return toAccountObject(row);
+}
+
+/**
+ * Pins the account to the latest API version (portal Settings → "Upgrade"). Requests without X-Api-Version get the
+ * new shapes at once, so cached keys, which carry the pinned version, are forgotten.
+ */
+export async function upgradeApiVersion(ctx: ServiceContext, accountId: string): Promise<AccountObject> {
+  const row = await repo.updateAccount(ctx.database.db, accountId, {
+    api_version: LATEST_API_VERSION,
+    updated_at: ctx.clock.now().toISOString(),
+  });
+  if (!row) throw notFound('Account', accountId, 'accountId');
+  ctx.keyCache.invalidateAccount(accountId);
   return toAccountObject(row);
 }

@@ -62,7 +62,7 @@ export function registerResponseSerializer(app: FastifyInstance): void {
 // ajv-formats is CommonJS with an `export =`; under NodeNext its default import is the module object.
 const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
 
-function validator(coerceTypes: 'array' | false): Ajv {
+export function validator(coerceTypes: 'array' | false): Ajv {
   return addFormats(
     new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false }),
   );

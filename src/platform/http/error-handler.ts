@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errorEnvelope } from '../errors/api-error.js';
 
-interface ValidationIssue {
+export interface ValidationIssue {
   instancePath: string;
   keyword: string;
   message?: string;
@@ -41,18 +41,20 @@ function describeValidation(issue: ValidationIssue, param: string | undefined, c
   }
 }
 
+/** A schema validation failure → 400 parameter_invalid naming the parameter, for routes and portal forms alike. */
+export function validationApiError(issue: ValidationIssue, context: string): ApiError {
+  const param = paramOf(issue);
+  return new ApiError('parameter_invalid', describeValidation(issue, param, context), param ? { param } : {});
+}
+
 /** Any thrown error → the contract's envelope. Unexpected errors are logged in full and answered generically. */
 export function toApiError(error: FastifyError | Error, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   const fastifyError = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (fastifyError.validation && fastifyError.validation.length > 0) {
-    const issue = fastifyError.validation[0] as ValidationIssue;
-    const param = paramOf(issue);
-    const context = fastifyError.validationContext ?? 'body';
-    return new ApiError(
-      'parameter_invalid',
-      describeValidation(issue, param, context),
-      param ? { param } : {},
+    return validationApiError(
+      fastifyError.validation[0] as ValidationIssue,
+      fastifyError.validationContext ?? 'body',
     );
   }
   switch (fastifyError.code) {

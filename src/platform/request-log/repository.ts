@@ -76,6 +76,8 @@ export async function deleteRequestLogBefore(db: Db, cutoff: string, chunkSize =
 export interface RequestLogFilters {
   keyId?: string | undefined;
   statusClass?: StatusClass | undefined;
+  /** One exact status (401), for when a class is too coarse. */
+  status?: number | undefined;
   /** Case-insensitive substring of the logged path (so `/v1/employees` also matches its sub-paths). */
   path?: string | undefined;
   /** Inclusive lower bound on the time, ISO. */
@@ -100,6 +102,7 @@ function filtered<O>(
     const [low, high] = statusRange(filters.statusClass);
     q = q.where('status', '>=', low).where('status', '<', high);
   }
+  if (filters.status !== undefined) q = q.where('status', '=', filters.status);
   if (filters.path) q = q.where(containsText(sql.ref('path'), filters.path));
   if (filters.from) q = q.where('created_at', '>=', filters.from);
   if (filters.to) q = q.where('created_at', '<', filters.to);

@@ -56,3 +56,27 @@ window.addEventListener('DOMContentLoaded', () => {
     if (!dialog.open) dialog.showModal();
   }
 });
+
+// A switch that makes other controls moot ("Full access" over a permission matrix): while it is checked, the
+// element named by its data-disables is disabled (a fieldset disables every control inside it).
+document.addEventListener('change', (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.hasAttribute('data-disables')) return;
+  const target = document.getElementById(input.getAttribute('data-disables'));
+  if (target && 'disabled' in target) target.disabled = input.checked;
+});
+
+// htmx leaves 4xx answers unswapped. Inside [data-swap-errors] the server answers a refusal with the content again
+// and its message (the form, still filled in), so swap it like a success.
+document.addEventListener('htmx:beforeSwap', (event) => {
+  const status = event.detail.xhr.status;
+  const source = event.detail.elt;
+  if (status >= 400 && status < 500 && source instanceof Element && source.closest('[data-swap-errors]')) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// The CSP forbids style attributes, so htmx must not copy them onto swapped-in elements while settling (the browser
+// leaves an empty style="" on form controls, and copying it is reported as a violation).
+if (window.htmx) window.htmx.config.attributesToSettle = ['class', 'width', 'height'];

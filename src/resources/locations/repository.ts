@@ -37,6 +37,21 @@ export async function findLocation(db: Db, accountId: string, id: string): Promi
     .executeTakeFirst();
 }
 
+/** The account's locations among `ids` (any order; ids of no such location are skipped). */
+export async function findLocations(
+  db: Db,
+  accountId: string,
+  ids: readonly string[],
+): Promise<LocationRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('locations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+}
+
 export async function listLocations(
   db: Db,
   accountId: string,

@@ -45,6 +45,15 @@ export async function getLocation(ctx: ServiceContext, accountId: string, id: st
   return toLocation(await load(ctx.database.db, accountId, id));
 }
 
+/** The locations among `ids`, as the API returns them: what the portal's Team page names employees' places by. */
+export async function readLocations(
+  ctx: ServiceContext,
+  accountId: string,
+  ids: readonly string[],
+): Promise<Location[]> {
+  return (await repo.findLocations(ctx.database.db, accountId, ids)).map(toLocation);
+}
+
 export async function listLocations(
   ctx: ServiceContext,
   accountId: string,

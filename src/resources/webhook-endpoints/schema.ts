@@ -31,17 +31,24 @@ const literals = <T extends string>(values: readonly T[], description: string, e
     { description, examples: [example] },
   );
 
+/** Limits of the endpoint's text fields, which the portal's form checks too (it has no route schema). */
+export const WEBHOOK_URL_MAX_LENGTH = 2048;
+export const WEBHOOK_DESCRIPTION_MAX_LENGTH = 500;
+
 const url = Type.String({
   format: 'uri',
-  maxLength: 2048,
+  maxLength: WEBHOOK_URL_MAX_LENGTH,
   description:
     'Where events are POSTed. Must use https and resolve only to public addresses (unless the operator allows private ones); checked on every change and again before every delivery.',
   examples: ['https://hooks.example.com/punchclock'],
 });
-const description = Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()], {
-  description: 'What the endpoint is for, for your own reference.',
-  examples: ['Payroll sync'],
-});
+const description = Type.Union(
+  [Type.String({ minLength: 1, maxLength: WEBHOOK_DESCRIPTION_MAX_LENGTH }), Type.Null()],
+  {
+    description: 'What the endpoint is for, for your own reference.',
+    examples: ['Payroll sync'],
+  },
+);
 const enabledEvents = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
   minItems: 1,
   maxItems: EVENT_TYPES.length,

@@ -1,0 +1,313 @@
+import type { ClockStatus } from '../../../db/tables.js';
+import type { Employee } from '../../../resources/employees/schema.js';
+import type { TimeCard } from '../../../resources/time-cards/schema.js';
+import { PageHeader } from '../../components.js';
+import { Layout } from '../../layout.js';
+import type { PortalSession } from '../../session/service.js';
+
+const CLOCK_BADGES: Readonly<Record<ClockStatus, { label: string; tone: string }>> = {
+  in: { label: 'Clocked in', tone: 'ok' },
+  on_break: { label: 'On break', tone: 'warn' },
+  out: { label: 'Clocked out', tone: '' },
+};
+
+function ClockBadge({ status }: { status: ClockStatus }): JSX.Element {
+  const badge = CLOCK_BADGES[status];
+  return (
+    <span class={`badge ${badge.tone}`.trim()} safe>
+      {badge.label}
+    </span>
+  );
+}
+
+function ActiveBadge({ active }: { active: boolean }): JSX.Element {
+  return active ? <span class="badge ok">Active</span> : <span class="badge">Inactive</span>;
+}
+
+function placesOf(row: TeamRow): string {
+  return row.locations.length > 0 ? row.locations.join(', ') : '—';
+}
+
+function fullName(employee: Pick<Employee, 'firstName' | 'lastName'>): string {
+  return `${employee.firstName} ${employee.lastName}`;
+}
+
+/** The list filters, as the GET form sends them (and as the links to other pages repeat them). */
+export interface TeamFilters {
+  readonly search: string;
+  /** "" for everyone, "true" for those on the clock (in or on a break), "false" for those off it. */
+  readonly clockedIn: '' | 'true' | 'false';
+}
+
+export interface TeamRow {
+  readonly employee: Employee;
+  readonly locations: readonly string[];
+  readonly position: string | null;
+}
+
+export interface TeamView {
+  readonly session: PortalSession;
+  readonly filters: TeamFilters;
+  readonly rows: readonly TeamRow[];
+  readonly matching: number;
+  /** The cursor of the next page when there is one. */
+  readonly nextCursor: string | null;
+  readonly paged: boolean;
+}
+
+function teamUrl(filters: TeamFilters, startingAfter?: string): string {
+  const query = new URLSearchParams();
+  if (filters.search) query.set('search', filters.search);
+  if (filters.clockedIn) query.set('clockedIn', filters.clockedIn);
+  if (startingAfter) query.set('startingAfter', startingAfter);
+  const text = query.toString();
+  return text ? `/portal/team?${text}` : '/portal/team';
+}
+
+/** The table and its paging: the whole page's content below the filters, and what htmx swaps when they change. */
+export function TeamResults({ view }: { view: TeamView }): JSX.Element {
+  return (
+    <div id="team-results">
+      <p class="hint" role="status" safe>
+        {`${view.matching} ${view.matching === 1 ? 'employee matches' : 'employees match'}.`}
+      </p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Employee</th>
+              <th scope="col">Clock status</th>
+              <th scope="col">Location</th>
+              <th scope="col">Position</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.rows.length === 0 ? (
+              <tr>
+                <td colspan="5" class="empty">
+                  No employees match these filters.
+                </td>
+              </tr>
+            ) : (
+              view.rows.map((row) => (
+                <tr>
+                  <td>
+                    <a href={`/portal/team/${row.employee.id}`} safe>
+                      {fullName(row.employee)}
+                    </a>
+                    <div class="hint" safe>
+                      {row.employee.email ?? row.employee.employeeRef ?? ''}
+                    </div>
+                  </td>
+                  <td>
+                    <ClockBadge status={row.employee.clockStatus} />
+                  </td>
+                  <td safe>{placesOf(row)}</td>
+                  <td safe>{row.position ?? '—'}</td>
+                  <td>
+                    <ActiveBadge active={row.employee.active} />
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav class="actions" aria-label="Pages">
+        {view.paged ? (
+          <a class="button secondary small" href={teamUrl(view.filters)}>
+            First page
+          </a>
+        ) : (
+          ''
+        )}
+        {view.nextCursor ? (
+          <a class="button secondary small" href={teamUrl(view.filters, view.nextCursor)}>
+            Next page
+          </a>
+        ) : (
+          ''
+        )}
+      </nav>
+    </div>
+  );
+}
+
+export function TeamPage({ view }: { view: TeamView }): JSX.Element {
+  return (
+    <Layout title="Team" session={view.session} active="team">
+      <PageHeader
+        title="Team"
+        subtitle="Who is on the clock now, where they work, and their time this pay period."
+      />
+      <form
+        class="filters panel"
+        method="get"
+        action="/portal/team"
+        aria-label="Filter employees"
+        hx-get="/portal/team"
+        hx-target="#team-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="submit, input delay:400ms"
+      >
+        <div class="field">
+          <label for="team-search">Search</label>
+          <input
+            id="team-search"
+            name="search"
+            type="search"
+            placeholder="Name, email or employee ref"
+            value={view.filters.search}
+          />
+        </div>
+        <div class="field">
+          <label for="team-clocked-in">Clock status</label>
+          <select id="team-clocked-in" name="clockedIn">
+            <option value="" selected={view.filters.clockedIn === ''}>
+              Everyone
+            </option>
+            <option value="true" selected={view.filters.clockedIn === 'true'}>
+              On the clock (in or on break)
+            </option>
+            <option value="false" selected={view.filters.clockedIn === 'false'}>
+              Clocked out
+            </option>
+          </select>
+        </div>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
+      </form>
+      <TeamResults view={view} />
+    </Layout>
+  );
+}
+
+const dayFormat = new Intl.DateTimeFormat('en-US', {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A local date (YYYY-MM-DD) as people read it: "Mon, Nov 2". The date is already local: no zone shift. */
+function formatDay(date: string): string {
+  return dayFormat.format(new Date(`${date}T00:00:00Z`));
+}
+
+/** Seconds as hours with two decimals, the way payroll reads time ("7.50"). */
+export function formatHours(seconds: number): string {
+  return (seconds / 3600).toFixed(2);
+}
+
+type Figures = Pick<
+  TimeCard,
+  'workedSeconds' | 'regularSeconds' | 'overtimeSeconds' | 'doubleTimeSeconds' | 'ptoSeconds'
+>;
+
+const FIGURES: readonly [keyof Figures, string][] = [
+  ['workedSeconds', 'Worked'],
+  ['regularSeconds', 'Regular'],
+  ['overtimeSeconds', 'Overtime'],
+  ['doubleTimeSeconds', 'Double time'],
+  ['ptoSeconds', 'PTO'],
+];
+
+function FigureCells({ figures }: { figures: Figures }): JSX.Element {
+  return (
+    <>
+      {FIGURES.map(([key]) => (
+        <td class="num" safe>
+          {formatHours(figures[key])}
+        </td>
+      ))}
+    </>
+  );
+}
+
+export interface TimeCardView {
+  readonly session: PortalSession;
+  readonly employee: Employee;
+  readonly period: { readonly startDate: string; readonly endDate: string; readonly locked: boolean };
+  /** Null when the employee has no card this period (inactive, with no time in it). */
+  readonly card: TimeCard | null;
+}
+
+export function TimeCardPage({ view }: { view: TimeCardView }): JSX.Element {
+  const { card, employee, period } = view;
+  const name = fullName(employee);
+  return (
+    <Layout title={`${name} · Time card`} session={view.session} active="team">
+      <p>
+        <a href="/portal/team">← Team</a>
+      </p>
+      <PageHeader
+        title={name}
+        subtitle={`Time card for the current pay period, ${formatDay(period.startDate)} – ${formatDay(period.endDate)}. Hours in the account’s time zone.`}
+      >
+        <ClockBadge status={employee.clockStatus} />
+        {card ? (
+          card.approved ? (
+            <span class="badge ok">Approved</span>
+          ) : (
+            <span class="badge warn">Not approved</span>
+          )
+        ) : (
+          ''
+        )}
+        {period.locked ? <span class="badge info">Period locked</span> : ''}
+      </PageHeader>
+      {card ? (
+        <>
+          <div class="stats panel">
+            {FIGURES.map(([key, label]) => (
+              <div class="stat">
+                <div class="value" safe>
+                  {formatHours(card[key])}
+                </div>
+                <div class="label" safe>
+                  {`${label} hours`}
+                </div>
+              </div>
+            ))}
+          </div>
+          <div class="table-wrap">
+            <table>
+              <caption class="hint">Hours per day</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Day</th>
+                  {FIGURES.map(([, label]) => (
+                    <th scope="col" class="num" safe>
+                      {label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {card.days.map((day) => (
+                  <tr>
+                    <td safe>{formatDay(day.date)}</td>
+                    <FigureCells figures={day} />
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <td>
+                    <strong>Total</strong>
+                  </td>
+                  <FigureCells figures={card} />
+                </tr>
+              </tfoot>
+            </table>
+          </div>
+        </>
+      ) : (
+        <div class="panel empty">This employee has no time card in the current pay period.</div>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,231 @@
+import { SUPPORTED_API_VERSIONS } from '../../../platform/versioning/versions.js';
+import { DOMAIN_EVENTS, EVENT_OBJECTS } from '../../../platform/webhooks/event-types.js';
+import {
+  WEBHOOK_DESCRIPTION_MAX_LENGTH,
+  WEBHOOK_URL_MAX_LENGTH,
+  type WebhookEndpoint,
+} from '../../../resources/webhook-endpoints/schema.js';
+import { Alert, Dialog, formatDateTime, PageHeader, Pager, type PagerLinks } from '../../components.js';
+import { CsrfField, Layout } from '../../layout.js';
+import type { PortalSession } from '../../session/service.js';
+import { EndpointStatus, endpointUrl, eventsSummary, WEBHOOKS_URL } from './components.js';
+import type { EndpointFormValues } from './form.js';
+
+const CHANGES = ['created', 'updated', 'deleted'] as const;
+/** `ping` is sent by "Send test event" alone: nobody subscribes to it. */
+const SUBSCRIBABLE_DOMAIN_EVENTS = Object.entries(DOMAIN_EVENTS).filter(([type]) => type !== 'ping');
+
+function EventCheckbox({
+  type,
+  checked,
+  hint,
+}: {
+  type: string;
+  checked: boolean;
+  hint?: string;
+}): JSX.Element {
+  const id = `event-${type}`;
+  return (
+    <div class="check">
+      <input id={id} type="checkbox" name="events" value={type} checked={checked} />
+      <label for={id} title={hint}>
+        <code safe>{type}</code>
+      </label>
+    </div>
+  );
+}
+
+function CreateEndpointForm({
+  session,
+  values,
+}: {
+  session: PortalSession;
+  values: EndpointFormValues;
+}): JSX.Element {
+  const chosen = new Set(values.events);
+  const pinned = session.account.api_version;
+  return (
+    <form method="post" action={WEBHOOKS_URL}>
+      <CsrfField session={session} />
+      <div class="field">
+        <label for="endpoint-url">Endpoint URL</label>
+        <input
+          id="endpoint-url"
+          name="url"
+          type="url"
+          required
+          maxlength={String(WEBHOOK_URL_MAX_LENGTH)}
+          value={values.url}
+          placeholder="https://hooks.example.com/punchclock"
+          aria-describedby="endpoint-url-hint"
+        />
+        <p class="hint" id="endpoint-url-hint">
+          Events are POSTed here, signed per Standard Webhooks. It must use https and reach a public address.
+        </p>
+      </div>
+      <div class="field">
+        <label for="endpoint-description">Description (optional)</label>
+        <input
+          id="endpoint-description"
+          name="description"
+          type="text"
+          maxlength={String(WEBHOOK_DESCRIPTION_MAX_LENGTH)}
+          value={values.description}
+          placeholder="Payroll sync"
+        />
+      </div>
+      <fieldset>
+        <legend>Events to send</legend>
+        <div class="check">
+          <input
+            id="events-all"
+            type="radio"
+            name="events_mode"
+            value="all"
+            checked={values.eventsMode === 'all'}
+          />
+          <label for="events-all">All events, including types added later</label>
+        </div>
+        <div class="check">
+          <input
+            id="events-selected"
+            type="radio"
+            name="events_mode"
+            value="selected"
+            checked={values.eventsMode === 'selected'}
+          />
+          <label for="events-selected">Only the events ticked below</label>
+        </div>
+        <details open={values.eventsMode === 'selected'}>
+          <summary>Choose events</summary>
+          <div class="check-grid">
+            {EVENT_OBJECTS.flatMap((object) =>
+              CHANGES.map((change) => {
+                const type = `${object}.${change}`;
+                return <EventCheckbox type={type} checked={chosen.has(type)} />;
+              }),
+            )}
+          </div>
+          <p class="hint">Domain events, sent besides the change events above:</p>
+          <div class="check-grid">
+            {SUBSCRIBABLE_DOMAIN_EVENTS.map(([type, hint]) => (
+              <EventCheckbox type={type} checked={chosen.has(type)} hint={hint} />
+            ))}
+          </div>
+        </details>
+      </fieldset>
+      <div class="field">
+        <label for="endpoint-api-version">API version of the event objects</label>
+        <select id="endpoint-api-version" name="api_version">
+          <option value="" selected={values.apiVersion === ''}>
+            {pinned ? `The account's pinned version (${pinned})` : "The account's pinned version"}
+          </option>
+          {SUPPORTED_API_VERSIONS.map((version) => (
+            <option value={version} selected={values.apiVersion === version} safe>
+              {version}
+            </option>
+          ))}
+        </select>
+        <p class="hint">
+          Pin a version so that an account upgrade does not change the payloads this endpoint gets.
+        </p>
+      </div>
+      <div class="actions">
+        <button type="submit">Create endpoint</button>
+        <button type="button" class="secondary" data-close-dialog>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export interface WebhooksPageProps {
+  readonly session: PortalSession;
+  readonly endpoints: readonly WebhookEndpoint[];
+  readonly pager: PagerLinks;
+  readonly notice?: string | undefined;
+  /** The create form sent back, with what needs fixing: the dialog opens by itself. */
+  readonly form: EndpointFormValues;
+  readonly formError?: string | undefined;
+}
+
+export function WebhooksPage(props: WebhooksPageProps): JSX.Element {
+  const timeZone = props.session.account.timezone;
+  return (
+    <Layout title="Webhooks" session={props.session} active="webhooks">
+      <PageHeader
+        title="Webhooks"
+        subtitle="Signed HTTP callbacks sent to your endpoints when something changes in the account, retried until they are accepted."
+      >
+        <button type="button" data-open-dialog="create-endpoint">
+          Add endpoint
+        </button>
+      </PageHeader>
+      {props.notice ? (
+        <Alert tone="ok">
+          <span safe>{props.notice}</span>
+        </Alert>
+      ) : (
+        ''
+      )}
+      {props.endpoints.length === 0 ? (
+        <div class="panel">
+          <p class="empty">
+            No endpoints yet. Add one to receive events as they happen, or poll <code>GET /v1/events</code>.
+          </p>
+        </div>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="visually-hidden">Webhook endpoints, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Endpoint</th>
+                <th scope="col">Events</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.endpoints.map((endpoint) => (
+                <tr>
+                  <td class="break">
+                    <a href={endpointUrl(endpoint.id)}>
+                      <code safe>{endpoint.url}</code>
+                    </a>
+                    {endpoint.description ? (
+                      <div class="hint" safe>
+                        {endpoint.description}
+                      </div>
+                    ) : (
+                      ''
+                    )}
+                  </td>
+                  <td safe>{eventsSummary(endpoint.enabledEvents, 3)}</td>
+                  <td>
+                    <EndpointStatus endpoint={endpoint} />
+                  </td>
+                  <td class="nowrap" safe>
+                    {formatDateTime(endpoint.createdAt, timeZone)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager links={props.pager} />
+      <Dialog id="create-endpoint" title="Add a webhook endpoint" openOnLoad={props.formError !== undefined}>
+        {props.formError ? (
+          <Alert tone="error">
+            <span safe>{props.formError}</span>
+          </Alert>
+        ) : (
+          ''
+        )}
+        <CreateEndpointForm session={props.session} values={props.form} />
+      </Dialog>
+    </Layout>
+  );
+}

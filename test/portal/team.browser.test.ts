@@ -1,0 +1,131 @@
+/**
+ * Settings and Team in a real browser: an administrator edits the account, upgrades the API version through its
+ * dialog, changes the pay schedule, filters the team with htmx and opens a time card; a manager sees the team but
+ * gets the 403 page on Settings. No page error, no request beyond the server.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findAccount, updateAccount } from '../../src/platform/accounts/repository.js';
+import { LATEST_API_VERSION } from '../../src/platform/versioning/versions.js';
+import { getPaySchedule } from '../../src/resources/pay-schedule/service.js';
+import { call, createTestAccount, createTestApp } from '../helpers/app.js';
+import {
+  addPortalUser,
+  browserSignIn,
+  externalRequests,
+  launchBrowser,
+  skipWithoutChromium,
+  watchPage,
+} from '../helpers/portal.js';
+
+test('Settings and Team in the browser; a manager sees Team but not Settings', {
+  skip: skipWithoutChromium,
+  timeout: 120_000,
+}, async () => {
+  const t = await createTestApp('sqlite');
+  const browser = await launchBrowser();
+  try {
+    const account = await createTestAccount(t, { name: 'Acme Robotics' });
+    const manager = await addPortalUser(t, account.account.id, 'manager');
+    const employees: { id: string }[] = [];
+    for (const [firstName, lastName] of [
+      ['Maria', 'Lopez'],
+      ['James', 'Okafor'],
+      ['Aiko', 'Tanaka'],
+    ] as const) {
+      const created = await call<{ id: string }>(t, 'POST', '/v1/employees', {
+        key: account.key,
+        body: { firstName, lastName },
+      });
+      employees.push(created.body);
+    }
+    const [maria] = employees;
+    assert.ok(maria);
+    await call(t, 'POST', '/v1/punches', { key: account.key, body: { employeeId: maria.id, type: 'in' } });
+    await updateAccount(t.db.db, account.account.id, {
+      api_version: '2025-03-01',
+      updated_at: t.clock.now().toISOString(),
+    });
+    const origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
+
+    const page = await browser.newPage();
+    const seen = watchPage(page);
+    await browserSignIn(page, origin, account.admin.email);
+
+    // Settings: account name and a refused time zone.
+    await page.goto(`${origin}/portal/settings`);
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await page.getByLabel('Account name').fill('Acme Robotics West');
+    await page.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await page.getByRole('button', { name: 'Save account' }).click();
+    await page.getByText('is not an IANA time zone').waitFor();
+    await page.getByLabel('Time zone').fill('America/Los_Angeles');
+    await page.getByRole('button', { name: 'Save account' }).click();
+    await page.getByText('Account details saved.').waitFor();
+    const row = await findAccount(t.db.db, account.account.id);
+    assert.equal(row?.name, 'Acme Robotics West');
+    assert.equal(row?.timezone, 'America/Los_Angeles');
+
+    // API version: the dialog shows what changes; Cancel closes it, Upgrade applies.
+    const upgrade = page.getByRole('button', { name: `Upgrade to ${LATEST_API_VERSION}` });
+    await upgrade.first().click();
+    const dialog = page.locator('dialog#upgrade-api-version');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.getByText('include=totalCount').first().waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await upgrade.first().click();
+    await dialog.getByRole('button', { name: `Upgrade to ${LATEST_API_VERSION}` }).click();
+    await page.getByText(`The account now uses API version ${LATEST_API_VERSION}.`).waitFor();
+    assert.equal((await findAccount(t.db.db, account.account.id))?.api_version, LATEST_API_VERSION);
+
+    // Pay schedule: a custom rule with a daily threshold.
+    await page.getByLabel('Pay frequency').selectOption('weekly');
+    await page.getByLabel('Anchor date').fill('2026-11-02');
+    await page.getByLabel('Overtime rule').selectOption('custom');
+    await page.getByLabel('Daily overtime (1.5×) after').fill('9');
+    await page.getByRole('button', { name: 'Save pay schedule' }).click();
+    await page.getByText('Pay schedule and overtime rule saved.').waitFor();
+    const schedule = await getPaySchedule(t.app.context, account.account.id);
+    assert.equal(schedule.frequency, 'weekly');
+    assert.equal(schedule.overtimeRule.dailyOvertimeAfterHours, 9);
+
+    // Team: htmx filters swap the results; a name opens the time card.
+    await page.getByRole('link', { name: 'Team' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
+    const rows = page.locator('#team-results tbody tr');
+    assert.equal(await rows.count(), 3);
+    await page.getByLabel('Search').fill('okaf');
+    await page.getByText('1 employee matches.').waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.match(page.url(), /search=okaf/);
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Clock status').selectOption('true');
+    await page.getByText('1 employee matches.').waitFor();
+    await rows.first().getByRole('link', { name: 'Maria Lopez' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Maria Lopez' }).waitFor();
+    await page.getByText('Time card for the current pay period').waitFor();
+    await page.getByText('Clocked in').first().waitFor();
+
+    // A manager: Team yes, Settings no.
+    const managerContext = await browser.newContext();
+    const managerPage = await managerContext.newPage();
+    const managerSeen = watchPage(managerPage);
+    await browserSignIn(managerPage, origin, manager.email);
+    await managerPage.getByRole('heading', { level: 1, name: 'Team' }).waitFor();
+    assert.match(managerPage.url(), /\/portal\/team$/);
+    assert.equal(await managerPage.getByRole('link', { name: 'Settings' }).count(), 0);
+    const refused = await managerPage.goto(`${origin}/portal/settings`);
+    assert.equal(refused?.status(), 403);
+    await managerPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
+    await managerContext.close();
+
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(managerSeen.errors, []);
+    assert.deepEqual(externalRequests(seen.requested, origin), []);
+    assert.deepEqual(externalRequests(managerSeen.requested, origin), []);
+  } finally {
+    await browser.close();
+    await t.close();
+  }
+});
