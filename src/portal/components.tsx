@@ -61,6 +61,34 @@ export function Alert({ tone, children }: PropsWithChildren<{ tone: AlertTone }>
   );
 }
 
+/** The outcome of the last action on a page: a confirmation, an error, both or neither. */
+export function Notices({
+  notice,
+  error,
+}: {
+  notice?: string | undefined;
+  error?: string | undefined;
+}): JSX.Element {
+  return (
+    <>
+      {notice ? (
+        <Alert tone="ok">
+          <span safe>{notice}</span>
+        </Alert>
+      ) : (
+        ''
+      )}
+      {error ? (
+        <Alert tone="error">
+          <span safe>{error}</span>
+        </Alert>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
 /**
  * A secret shown once (an API key, a webhook signing secret): the value, a copy button and the warning that it will
  * not be shown again. Only the response that creates or rotates the secret may render this.

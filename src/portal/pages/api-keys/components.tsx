@@ -7,6 +7,7 @@ import {
   formatDate,
   formatDateTime,
   maskedKey,
+  Notices,
   PageHeader,
   SecretReveal,
 } from '../../components.js';
@@ -599,20 +600,7 @@ export function KeysContent({ view }: { view: KeysView }): JSX.Element {
       ) : (
         ''
       )}
-      {view.notice ? (
-        <Alert tone="ok">
-          <span safe>{view.notice}</span>
-        </Alert>
-      ) : (
-        ''
-      )}
-      {view.error ? (
-        <Alert tone="error">
-          <span safe>{view.error}</span>
-        </Alert>
-      ) : (
-        ''
-      )}
+      <Notices notice={view.notice} error={view.error} />
       <KeyTable view={view} />
       <div class="panel">
         <h2>Using a key</h2>

@@ -5,9 +5,9 @@ import type {
   WebhookEndpoint,
 } from '../../../resources/webhook-endpoints/schema.js';
 import {
-  Alert,
   Dialog,
   formatDateTime,
+  Notices,
   PageHeader,
   Pager,
   type PagerLinks,
@@ -277,20 +277,7 @@ export function EndpointPage(props: EndpointPageProps): JSX.Element {
       ) : (
         ''
       )}
-      {props.notice ? (
-        <Alert tone="ok">
-          <span safe>{props.notice}</span>
-        </Alert>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <Alert tone="error">
-          <span safe>{props.error}</span>
-        </Alert>
-      ) : (
-        ''
-      )}
+      <Notices notice={props.notice} error={props.error} />
       <Details session={session} endpoint={endpoint} now={props.now} />
 
       <section class="panel" aria-labelledby="recover-heading">
