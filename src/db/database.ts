@@ -76,6 +76,11 @@ export interface MigrationOutcome {
   applied: string[];
 }
 
+/** True on PostgreSQL: for the few statements only it has (row locks, advisory locks, SKIP LOCKED). */
+export function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
 /** Applies every pending migration. Safe to run on every start and from `punchclock migrate`. */
 /** Names of the applied migrations, or null when the migration table does not exist yet. */
 async function appliedMigrations(db: Kysely<Database>): Promise<Set<string> | null> {
@@ -97,10 +102,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOu
 
   // Kysely looks for its migration tables in every visible schema; pin them to the connection's own schema so
   // another schema in the same database (another app, or a parallel test) cannot be mistaken for ours.
-  const migrationTableSchema =
-    db.getExecutor().adapter instanceof PostgresAdapter
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
+  const migrationTableSchema = isPostgres(db)
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
   const migrator = new Migrator({
     db,
     provider: migrationProvider,

@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter } from 'kysely';
+import type { Kysely } from 'kysely';
+import { isPostgres } from '../../db/database.js';
 import type { AccountRow, Database, UserRow } from '../../db/tables.js';
 
 type Db = Kysely<Database>;
@@ -16,7 +17,7 @@ export async function findAccount(db: Db, accountId: string): Promise<AccountRow
  * run one at a time. PostgreSQL only: SQLite runs one write transaction at a time anyway.
  */
 export async function lockAccount(db: Db, accountId: string): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  if (!isPostgres(db)) return;
   await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
 }
 

@@ -1,5 +1,6 @@
-import { type Kysely, PostgresAdapter, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import { containsText, toCount } from '../../db/columns.js';
+import { isPostgres } from '../../db/database.js';
 import type { ApiRequestLogRow, Database, NewApiRequestLogRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest, pageOf } from '../pagination/keyset.js';
 
@@ -42,7 +43,7 @@ export async function insertRequestLogRows(
   if (rows.length === 0) return;
   const batch = JSON.stringify(rows);
   // A batch retried after a commit whose acknowledgement was lost must not fail forever on its own rows.
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(trx)) {
     await sql`insert into api_request_log (${COLUMN_LIST})
       select ${COLUMN_LIST} from json_to_recordset(${batch}::json) as r(${POSTGRES_RECORD})
       on conflict (id) do nothing`.execute(trx);

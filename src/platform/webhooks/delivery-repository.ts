@@ -1,4 +1,5 @@
-import { type Kysely, PostgresAdapter } from 'kysely';
+import type { Kysely } from 'kysely';
+import { isPostgres } from '../../db/database.js';
 import type {
   Database,
   EventRow,
@@ -15,10 +16,6 @@ import type {
  */
 
 type Db = Kysely<Database>;
-
-function isPostgres(db: Db): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 export interface DueEndpoint {
   readonly accountId: string;

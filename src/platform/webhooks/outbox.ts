@@ -1,5 +1,6 @@
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { fromDbJson, toDbJson } from '../../db/columns.js';
+import { isPostgres } from '../../db/database.js';
 import type { Database, WebhookDeliveryRow } from '../../db/tables.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId, newIdAfter } from '../../shared/ids.js';
@@ -81,7 +82,7 @@ async function lastEventIdInCommitOrder(
   trx: Kysely<Database>,
   accountId: string,
 ): Promise<string | undefined> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(trx)) {
     await sql`select pg_advisory_xact_lock(hashtext(${`punchclock.events:${accountId}`}))`.execute(trx);
   }
   const last = await trx
