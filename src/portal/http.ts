@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PortalError } from './errors.js';
 import type { PortalSession } from './session/service.js';
@@ -54,4 +55,12 @@ declare module 'fastify' {
     /** Portal routes anyone may reach (sign-in page, assets): no session required, no CSRF check. */
     portalPublic?: boolean;
   }
+}
+
+/** Constant-time comparison of a token the browser sent with the one expected (CSRF and sign-in form tokens). */
+export function sameToken(sent: string | undefined, expected: string | undefined): boolean {
+  if (!sent || !expected) return false;
+  const left = Buffer.from(sent);
+  const right = Buffer.from(expected);
+  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import cookie from '@fastify/cookie';
@@ -6,7 +5,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../platform/context.js';
 import { PORTAL_ERROR_TITLES, PortalError } from './errors.js';
-import { isHtmx, sendHtml } from './http.js';
+import { isHtmx, sameToken, sendHtml } from './http.js';
 import { ErrorPage } from './pages/errors.js';
 import { signInRoutes } from './pages/sign-in.js';
 import { portalPages } from './routes.js';
@@ -42,13 +41,6 @@ function csrfTokenOf(request: FastifyRequest): string | undefined {
   if (typeof header === 'string') return header;
   const body = request.body as { _csrf?: unknown } | undefined;
   return typeof body?._csrf === 'string' ? body._csrf : undefined;
-}
-
-function sameToken(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function statusOf(error: FastifyError | PortalError): number {

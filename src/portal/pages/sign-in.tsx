@@ -1,21 +1,14 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { PortalError } from '../errors.js';
-import { sendHtml, sessionOf } from '../http.js';
+import { sameToken, sendHtml, sessionOf } from '../http.js';
 import { Layout } from '../layout.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '../session/cookie.js';
 import { endSession, SESSION_MAX_MS, startSession, verifyCredentials } from '../session/service.js';
 
 /** Double-submit token for the sign-in form, which has no session yet to hold a CSRF token. */
 const SIGN_IN_COOKIE = 'pc_sign_in';
-
-function sameToken(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 function SignInPage(props: { token: string; email?: string; error?: string }): JSX.Element {
   return (
