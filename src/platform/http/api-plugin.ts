@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import {
   assertWritableFields,
   type FieldRestrictions,
@@ -17,6 +17,7 @@ import {
   SUPPORTED_API_VERSIONS,
 } from '../versioning/versions.js';
 import { routeNotFound } from './error-handler.js';
+import { parseInstant } from './instants.js';
 import { addRouteHook, isWriteRoute } from './route-hooks.js';
 import './fastify-types.js';
 
@@ -68,6 +69,31 @@ function restrictPayload(payload: unknown, allowed: readonly string[]): unknown 
   return restrictObject(body, allowed);
 }
 
+/** Lists take `updatedSince` (listQuerySchema); only their routes carry the hook below. */
+function acceptsUpdatedSince(route: RouteOptions): boolean {
+  const querystring = route.schema?.querystring as { properties?: Record<string, unknown> } | undefined;
+  return querystring?.properties?.updatedSince !== undefined;
+}
+
+/**
+ * Stored timestamps are fixed-width UTC text compared as text, so a list's `updatedSince` is brought to that form
+ * once, here: `…T12:00:00Z` and `…T14:00:00+02:00` then mean the instant they name.
+ */
+function normalizeUpdatedSince(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  const query = request.query as { updatedSince?: string };
+  try {
+    if (query.updatedSince !== undefined)
+      query.updatedSince = parseInstant(query.updatedSince, 'updatedSince');
+    done();
+  } catch (error) {
+    done(error as Error);
+  }
+}
+
 /**
  * Before validation: defaults that validation fills in (active, role…) are not fields the caller wrote. Attached
  * only to routes that write a resource (see onRoute).
@@ -115,6 +141,7 @@ export async function registerApi(
         // Only writes to a restrictable resource can break a field restriction: other routes skip the hook.
         if (config.resource && isWriteRoute(route.method))
           addRouteHook(route, 'preValidation', checkWritableFields);
+        if (acceptsUpdatedSince(route)) addRouteHook(route, 'preHandler', normalizeUpdatedSince);
       });
 
       api.addHook('onRequest', async (request, reply) => {
@@ -152,23 +179,6 @@ export async function registerApi(
       });
 
       registerIdempotency(api, ctx);
-
-      // Stored timestamps are fixed-width UTC text compared as text, so `updatedSince` is brought to that form once
-      // here for every list: `…T12:00:00Z` and `…T14:00:00+02:00` then mean what they say.
-      api.addHook('preHandler', (request, _reply, done) => {
-        const query = request.query as { updatedSince?: unknown } | undefined;
-        if (typeof query?.updatedSince !== 'string') return done();
-        const time = Date.parse(query.updatedSince);
-        if (Number.isNaN(time)) {
-          return done(
-            new ApiError('parameter_invalid', '"updatedSince" is not a valid ISO-8601 date-time.', {
-              param: 'updatedSince',
-            }),
-          );
-        }
-        query.updatedSince = new Date(time).toISOString();
-        done();
-      });
 
       api.addHook('preSerialization', (request, reply, payload: unknown, done) => {
         if (reply.statusCode >= 400) return done(null, payload);

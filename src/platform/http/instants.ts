@@ -1,4 +1,4 @@
-import { ApiError } from '../platform/errors/api-error.js';
+import { ApiError } from '../errors/api-error.js';
 
 /**
  * Instants are stored as fixed-width ISO-8601 UTC text (db/columns.ts), so text order is time order. Every instant a

@@ -1,13 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
+import { parseOptionalInstant } from '../../platform/http/instants.js';
 import { principalOf } from '../../platform/http/principal.js';
 import { operation } from '../../platform/http/route-schema.js';
 import { pageRequest } from '../../platform/pagination/keyset.js';
 import { listEnvelope } from '../../platform/pagination/respond.js';
 import { listEnvelopeSchema } from '../../platform/pagination/schema.js';
 import { LATEST_API_VERSION } from '../../platform/versioning/versions.js';
-import { storedInstantOrUndefined } from './instants.js';
 import { EventIdParams, EventSchema, ListEventsQuery } from './schema.js';
 import * as events from './service.js';
 
@@ -50,7 +50,7 @@ export function eventRoutes(app: FastifyInstance, ctx: AppContext): void {
         accountId,
         {
           types: events.eventTypesOf(request.query.type),
-          createdAfter: storedInstantOrUndefined(request.query.createdAfter),
+          createdAfter: parseOptionalInstant(request.query.createdAfter, 'createdAfter'),
         },
         pageRequest(request.query),
         readerOf(request),

@@ -10,13 +10,13 @@ import type {
 } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
+import { assertNotInFuture, parseInstant, secondsBetween } from '../../platform/http/instants.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
 import type { Coordinates } from '../../shared/geo.js';
 import { newId } from '../../shared/ids.js';
 import { createdEvent, recordChange, updatedEvent } from '../change-events.js';
-import { assertNotInFuture, parseInstant, secondsBetween } from '../instants.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
 import { assertReferencesExist } from '../references.js';
 import { lockNamedEmployee, setClockStatus } from '../time-entries/clock-state.js';

@@ -244,7 +244,7 @@ export async function listTimeCards(
   const period = filters.payPeriodId
     ? await loadPayPeriodRow(ctx.database.db, accountId, filters.payPeriodId, 'payPeriodId')
     : await currentPayPeriodRow(ctx, accountId);
-  const since = filters.updatedSince ? new Date(filters.updatedSince).toISOString() : undefined;
+  const since = filters.updatedSince;
   const cards = (await computePayPeriodCards(ctx, accountId, period, filters.employeeId)).filter(
     (card) => since === undefined || card.updatedAt >= since,
   );

@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
+import { parseTimeRange } from '../../platform/http/instants.js';
 import { principalOf } from '../../platform/http/principal.js';
 import { operation } from '../../platform/http/route-schema.js';
 import { pageRequest } from '../../platform/pagination/keyset.js';
 import { listEnvelope } from '../../platform/pagination/respond.js';
 import { listEnvelopeSchema } from '../../platform/pagination/schema.js';
-import { parseTimeRange } from '../instants.js';
 import {
   CreateTimeEntryBody,
   DeletedTimeEntrySchema,

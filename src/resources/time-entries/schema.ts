@@ -1,8 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { TimeEntryRow } from '../../db/tables.js';
+import { secondsBetween } from '../../platform/http/instants.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { ID_PREFIX, idPattern } from '../../shared/ids.js';
-import { secondsBetween } from '../instants.js';
 
 /** A cap on obviously wrong input; the real bound is the entry's own span. */
 const MAX_BREAK_SECONDS = 86_400;

@@ -2,12 +2,17 @@ import type { Kysely } from 'kysely';
 import type { Database, TimeEntryRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
+import {
+  assertNotInFuture,
+  parseInstant,
+  parseOptionalInstant,
+  secondsBetween,
+} from '../../platform/http/instants.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
-import { assertNotInFuture, parseInstant, parseOptionalInstant, secondsBetween } from '../instants.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
 import { assertReferencesExist } from '../references.js';
 import { lockEmployee, lockNamedEmployee, setClockStatus } from './clock-state.js';

@@ -6,7 +6,6 @@ import { operation } from '../../platform/http/route-schema.js';
 import { pageRequest } from '../../platform/pagination/keyset.js';
 import { listEnvelope } from '../../platform/pagination/respond.js';
 import { listEnvelopeSchema } from '../../platform/pagination/schema.js';
-import { storedInstantOrUndefined } from '../events/instants.js';
 import {
   CreateWebhookEndpointBody,
   DeletedWebhookEndpointSchema,
@@ -54,7 +53,7 @@ export function webhookEndpointRoutes(app: FastifyInstance, ctx: AppContext): vo
       const page = await webhooks.listWebhookEndpoints(
         ctx,
         accountId,
-        { status, updatedSince: storedInstantOrUndefined(updatedSince) },
+        { status, updatedSince },
         pageRequest(request.query),
       );
       return listEnvelope(request, page, page.countTotal);
@@ -214,7 +213,7 @@ export function webhookEndpointRoutes(app: FastifyInstance, ctx: AppContext): vo
         ctx,
         accountId,
         request.params.id,
-        { status, updatedSince: storedInstantOrUndefined(updatedSince) },
+        { status, updatedSince },
         pageRequest(request.query),
       );
       return listEnvelope(request, page, page.countTotal);

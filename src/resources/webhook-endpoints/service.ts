@@ -10,6 +10,7 @@ import type {
 import { createWithinPlanCap } from '../../platform/accounts/plan-caps.js';
 import type { AppContext, ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
+import { parseInstant } from '../../platform/http/instants.js';
 import { type PageRequest, pageOf } from '../../platform/pagination/keyset.js';
 import { failPendingDeliveries, lockEndpointRow } from '../../platform/webhooks/delivery-repository.js';
 import { isEventType } from '../../platform/webhooks/event-types.js';
@@ -17,7 +18,6 @@ import { emitEvents, pendingDelivery } from '../../platform/webhooks/outbox.js';
 import { checkWebhookUrl } from '../../platform/webhooks/ssrf.js';
 import { newId } from '../../shared/ids.js';
 import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
-import { storedInstant } from '../events/instants.js';
 import * as repo from './repository.js';
 import {
   type CreateWebhookEndpointInput,
@@ -330,7 +330,7 @@ export async function recoverWebhookEndpoint(
   id: string,
   since: string,
 ): Promise<WebhookRecovery> {
-  const from = storedInstant(since);
+  const from = parseInstant(since, 'since');
   const recovery = await ctx.database.db.transaction().execute(async (trx) => {
     assertEnabled(await load(trx, accountId, id));
     const requeued = await repo.requeueFailedDeliveries(
