@@ -43,6 +43,9 @@ export interface RequestLogLogger {
   info(details: object, message: string): void;
 }
 
+/** What a drain writes: everything buffered when it starts, or only full batches. */
+type DrainExtent = 'all' | 'full-batches';
+
 interface BufferedRequest {
   readonly row: NewApiRequestLogRow;
   /** The key that authenticated the request, if one did: such requests move the key's lastUsedAt. */
@@ -91,7 +94,7 @@ export class RequestLogWriter {
     this.#options = { ...DEFAULT_REQUEST_LOG_OPTIONS, ...options };
     this.#sink = this.#options.sink ?? databaseSink(db);
     const every = this.#options.flushIntervalMs;
-    this.#flushTimer = every === null ? null : setInterval(() => this.#drainSoon(), every);
+    this.#flushTimer = every === null ? null : setInterval(() => this.#drainSoon('all'), every);
     // Timers never keep a process alive: shutdown flushes explicitly through close().
     this.#flushTimer?.unref();
     if (this.#options.retentionSweepIntervalMs !== null) {
@@ -118,7 +121,7 @@ export class RequestLogWriter {
   record(row: NewApiRequestLogRow, usedKeyId: string | null): void {
     this.#buffer.push({ row, usedKeyId });
     this.#enforceBound();
-    if (this.#buffer.length >= this.#options.batchSize) this.#drainSoon();
+    if (this.#buffer.length >= this.#options.batchSize) this.#drainSoon('full-batches');
   }
 
   /**
@@ -126,7 +129,7 @@ export class RequestLogWriter {
    * the error is logged). Never rejects.
    */
   flush(): Promise<void> {
-    return this.#enqueueDrain();
+    return this.#enqueueDrain('all');
   }
 
   /** Deletes rows older than the retention period now; returns how many. */
@@ -152,17 +155,17 @@ export class RequestLogWriter {
     await this.#sink.close();
   }
 
-  #drainSoon(): void {
+  #drainSoon(extent: DrainExtent): void {
     if (this.#queuedDrains > 0 || this.#buffer.length === 0) return;
     if (performance.now() < this.#retryAt) return;
-    void this.#enqueueDrain();
+    void this.#enqueueDrain(extent);
   }
 
-  #enqueueDrain(): Promise<void> {
+  #enqueueDrain(extent: DrainExtent): Promise<void> {
     this.#queuedDrains++;
     this.#queue = this.#queue.then(async () => {
       try {
-        await this.#drain();
+        await this.#drain(extent);
       } finally {
         this.#queuedDrains--;
       }
@@ -170,9 +173,16 @@ export class RequestLogWriter {
     return this.#queue;
   }
 
-  async #drain(): Promise<void> {
-    while (this.#buffer.length > 0) {
+  /**
+   * Writes full batches, and with 'all' also the rows buffered when the drain starts. Rows that arrive while a
+   * batch is being written wait for a full batch or the next timer: writing them at once, a few at a time, would
+   * cost a transaction (and a message to the worker) for every handful of requests.
+   */
+  async #drain(extent: DrainExtent): Promise<void> {
+    let owed = extent === 'all' ? this.#buffer.length : 0;
+    while (owed > 0 || this.#buffer.length >= this.#options.batchSize) {
       const batch = this.#buffer.splice(0, this.#options.batchSize);
+      owed -= batch.length;
       try {
         await this.#write(batch);
       } catch (error) {

@@ -8,6 +8,7 @@ import { KeyCache } from '../../../src/platform/api-keys/cache.js';
 import { createApiKey } from '../../../src/platform/api-keys/service.js';
 import { deleteRequestLogBefore } from '../../../src/platform/request-log/repository.js';
 import { sweepRequestLog } from '../../../src/platform/request-log/retention.js';
+import type { RequestLogSink } from '../../../src/platform/request-log/sink.js';
 import { type RequestLogOptions, RequestLogWriter } from '../../../src/platform/request-log/writer.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { createTestApp } from '../../helpers/app.js';
@@ -97,6 +98,43 @@ for (const dialect of DIALECTS) {
           assert.equal(await countLogRows(db.db), 0, 'an incomplete batch waits');
           writer.record(logRow(), null);
           await eventually(async () => (await countLogRows(db.db)) === 5, 'the full batch was written');
+        } finally {
+          await writer.close();
+        }
+      });
+    });
+
+    test('rows recorded while a batch is written wait for a full batch or the timer, not a write of their own', async () => {
+      await withDatabase(dialect, async (db) => {
+        const written: number[] = [];
+        let release: () => void = () => {};
+        const sink: RequestLogSink = {
+          write: async (rows) => {
+            written.push(rows.length);
+            // The first write stays on the wire until the test lets it go.
+            if (written.length === 1) await new Promise<void>((resolve) => (release = resolve));
+            return new Map();
+          },
+          close: async () => {},
+        };
+        const writer = new RequestLogWriter(db.db, new ManualClock(), new CapturingLogger(), {
+          ...QUIET,
+          batchSize: 5,
+          sink,
+        });
+        try {
+          for (let i = 0; i < 5; i++) writer.record(logRow(), null);
+          await eventually(async () => written.length === 1, 'the full batch went out');
+          writer.record(logRow(), null);
+          writer.record(logRow(), null);
+          release();
+          for (let turn = 0; turn < 10; turn++) await nextTurn();
+          assert.deepEqual(written, [5], 'two rows are no batch: they wait');
+          for (let i = 0; i < 3; i++) writer.record(logRow(), null);
+          await eventually(async () => written.length === 2, 'the next full batch went out');
+          writer.record(logRow(), null);
+          await writer.flush();
+          assert.deepEqual(written, [5, 5, 1], 'flush() writes what is left');
         } finally {
           await writer.close();
         }
