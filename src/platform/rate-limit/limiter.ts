@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
+import { andThen, type MaybePromise } from '../../shared/maybe-promise.js';
 import {
   ANONYMOUS_REQUESTS_PER_IP_PER_MINUTE,
   AUTH_FAILURES_PER_IP_PER_MINUTE,
@@ -110,9 +111,9 @@ export class RateLimiter {
   /**
    * Takes one request from every budget of an authenticated caller, all or nothing. Returns the rate-limit headers
    * for the response, or throws the 429 (`rate_limited`, or `daily_write_cap` for a spent daily write cap) with
-   * those headers and Retry-After.
+   * those headers and Retry-After. Synchronous with a synchronous store (memory).
    */
-  async admit(caller: RateLimitedCaller, method: string): Promise<Record<string, string>> {
+  admit(caller: RateLimitedCaller, method: string): MaybePromise<Record<string, string>> {
     const limits = this.#policy.plans[caller.plan];
     const buckets: Bucket[] = [
       { name: ACCOUNT_BUCKET, limit: limits.requestsPerMinute, windowMs: MINUTE_MS },
@@ -123,7 +124,17 @@ export class RateLimiter {
     if (limits.dailyWriteCap !== null && WRITE_METHODS.has(method)) {
       buckets.push({ name: DAILY_WRITES_BUCKET, limit: limits.dailyWriteCap, windowMs: DAY_MS });
     }
-    const result = await this.#safely(() => this.store.consume(caller.accountId, buckets));
+    return andThen(
+      this.#safely(() => this.store.consume(caller.accountId, buckets)),
+      (result) => this.#admitted(result, caller, limits),
+    );
+  }
+
+  #admitted(
+    result: RateLimitResult | null,
+    caller: RateLimitedCaller,
+    limits: RateLimitPolicy['plans'][Plan],
+  ): Record<string, string> {
     if (!result) return {};
     const headers = rateLimitHeaders(result);
     if (result.allowed) return headers;
@@ -154,11 +165,18 @@ export class RateLimiter {
 
   /**
    * Before authentication: throws 429 when the address has spent its budget of failed authentications, whatever
-   * key it sends now — so guessing keys gets no answer at all past the limit.
+   * key it sends now — so guessing keys gets no answer at all past the limit. Addresses with no recent failure are
+   * let through at once, without asking the store.
    */
-  async admitUnauthenticated(ip: string): Promise<void> {
+  admitUnauthenticated(ip: string): MaybePromise<void> {
     if (!this.#isSuspect(ip)) return;
-    const result = await this.#safely(() => this.store.peek(ipScope(ip), [this.#authFailureBucket()]));
+    return andThen(
+      this.#safely(() => this.store.peek(ipScope(ip), [this.#authFailureBucket()])),
+      (result) => this.#admittedAfterFailures(result),
+    );
+  }
+
+  #admittedAfterFailures(result: RateLimitResult | null): void {
     if (!result || result.allowed) return;
     this.#announce({ reason: 'ip', accountId: null, keyId: null, retryAfterMs: result.retryAfterMs });
     throw new ApiError(
@@ -172,13 +190,19 @@ export class RateLimiter {
    * A /v1 request charged to no account (a public or unknown route, an account with API access off): takes one
    * from the client address's budget for such requests. Returns the headers, or throws the 429.
    */
-  async admitAnonymous(ip: string): Promise<Record<string, string>> {
+  admitAnonymous(ip: string): MaybePromise<Record<string, string>> {
     const bucket = {
       name: ANONYMOUS_BUCKET,
       limit: this.#policy.anonymousRequestsPerIpPerMinute,
       windowMs: MINUTE_MS,
     };
-    const result = await this.#safely(() => this.store.consume(ipScope(ip), [bucket]));
+    return andThen(
+      this.#safely(() => this.store.consume(ipScope(ip), [bucket])),
+      (result) => this.#admittedAnonymously(result),
+    );
+  }
+
+  #admittedAnonymously(result: RateLimitResult | null): Record<string, string> {
     if (!result) return {};
     const headers = rateLimitHeaders(result);
     if (result.allowed) return headers;
@@ -240,13 +264,18 @@ export class RateLimiter {
     };
   }
 
-  async #safely(work: () => Promise<RateLimitResult>): Promise<RateLimitResult | null> {
+  #safely(work: () => MaybePromise<RateLimitResult>): MaybePromise<RateLimitResult | null> {
     try {
-      return await work();
+      const result = work();
+      return result instanceof Promise ? result.catch((error: unknown) => this.#storeFailed(error)) : result;
     } catch (error) {
-      this.#logger?.error({ err: error }, 'rate-limit store failed; request let through unlimited');
-      return null;
+      return this.#storeFailed(error);
     }
+  }
+
+  #storeFailed(error: unknown): null {
+    this.#logger?.error({ err: error }, 'rate-limit store failed; request let through unlimited');
+    return null;
   }
 
   #announce(refusal: RateLimitRefusal): void {

@@ -1,7 +1,8 @@
 import type { Clock } from '../../shared/clock.js';
-import { type Bucket, decide, type RateLimitResult, type WindowCounts, windowAt } from './sliding-window.js';
+import { type Bucket, decide, fits, type RateLimitResult, type WindowCounts } from './sliding-window.js';
 import { type RateLimitStore, UNLIMITED } from './store.js';
 
+/** One bucket's counts, updated in place: the hot path allocates nothing to count a request. */
 interface Counter {
   windowMs: number;
   /** The fixed window `current` counts. */
@@ -11,22 +12,35 @@ interface Counter {
   previous: number;
 }
 
+/** The counters of one scope, by bucket name. */
+interface ScopeCounters {
+  readonly counters: Map<string, Counter>;
+  /** Written again since eviction last passed it: the "second chance" of the CLOCK eviction below. */
+  written: boolean;
+}
+
 export interface MemoryStoreOptions {
   /**
-   * At most this many counters. Expired ones are swept every minute; past the bound the least recently used go
+   * At most this many counters. Expired ones are swept every minute; past the bound, scopes not written recently go
    * first (their callers start a fresh window: a gap in limiting, never a wrong refusal).
    */
   maxCounters?: number;
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
+const NO_COUNTS: WindowCounts = { previous: 0, current: 0 };
 
-/** The counters of one process, for embedded mode (no Redis): nothing to share with another process. */
+/**
+ * The counters of one process, for embedded mode (no Redis): nothing to share with another process. Answers
+ * synchronously. Counters are kept per scope (an account, a client address) and then per bucket name, so a request
+ * looks them up with the strings it already holds instead of building a key per request.
+ */
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #clock: Clock;
   readonly #maxCounters: number;
-  /** In least-recently-written order: a write re-inserts its counter at the end. */
-  readonly #counters = new Map<string, Counter>();
+  /** Scopes in the order eviction visits them (see #evictOverflow). */
+  readonly #scopes = new Map<string, ScopeCounters>();
+  #size = 0;
   #nextSweepAt = 0;
 
   constructor(clock: Clock, options: MemoryStoreOptions = {}) {
@@ -34,65 +48,100 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.#maxCounters = options.maxCounters ?? 100_000;
   }
 
-  async consume(scope: string, buckets: readonly Bucket[]): Promise<RateLimitResult> {
+  consume(scope: string, buckets: readonly Bucket[]): RateLimitResult {
     return this.#decide(scope, buckets, true);
   }
 
-  async peek(scope: string, buckets: readonly Bucket[]): Promise<RateLimitResult> {
+  peek(scope: string, buckets: readonly Bucket[]): RateLimitResult {
     return this.#decide(scope, buckets, false);
   }
 
   /** Live counters (for tests of the memory bound). */
   get size(): number {
-    return this.#counters.size;
+    return this.#size;
   }
 
   #decide(scope: string, buckets: readonly Bucket[], consume: boolean): RateLimitResult {
     if (buckets.length === 0) return UNLIMITED;
     const now = this.#clock.now().getTime();
     this.#sweep(now);
-    const keys = buckets.map((bucket) => `{${scope}}:${bucket.name}`);
-    const counts = buckets.map((bucket, i) => this.#countsAt(keys[i] as string, bucket.windowMs, now));
-    const take = consume && decide(buckets, counts, now, false).allowed;
-    if (take) {
-      buckets.forEach((bucket, i) => {
-        const key = keys[i] as string;
-        const before = counts[i] as WindowCounts;
-        this.#counters.delete(key);
-        this.#counters.set(key, {
-          windowMs: bucket.windowMs,
-          index: windowAt(now, bucket.windowMs).index,
-          current: before.current + 1,
-          previous: before.previous,
-        });
-      });
-      this.#evictOverflow();
+    const counters = this.#scopes.get(scope)?.counters;
+    const counts: WindowCounts[] = [];
+    let allFit = true;
+    for (const bucket of buckets) {
+      const windowCounts = countsAt(counters?.get(bucket.name), bucket.windowMs, now);
+      counts.push(windowCounts);
+      if (allFit && !fits(windowCounts, bucket.limit, bucket.windowMs, now % bucket.windowMs)) allFit = false;
     }
+    const take = consume && allFit;
+    if (take) this.#take(scope, buckets, counts, now);
     return decide(buckets, counts, now, take);
   }
 
-  #countsAt(key: string, windowMs: number, now: number): WindowCounts {
-    const counter = this.#counters.get(key);
-    if (!counter || counter.windowMs !== windowMs) return { previous: 0, current: 0 };
-    const { index } = windowAt(now, windowMs);
-    if (counter.index === index) return { previous: counter.previous, current: counter.current };
-    if (counter.index === index - 1) return { previous: counter.current, current: 0 };
-    return { previous: 0, current: 0 };
+  #take(scope: string, buckets: readonly Bucket[], countsBefore: readonly WindowCounts[], now: number): void {
+    let entry = this.#scopes.get(scope);
+    if (entry) {
+      entry.written = true;
+    } else {
+      // New scopes join at the end, unmarked: a scope earns its second chance by being written again.
+      entry = { counters: new Map(), written: false };
+      this.#scopes.set(scope, entry);
+    }
+    const { counters } = entry;
+    buckets.forEach((bucket, i) => {
+      const before = countsBefore[i] as WindowCounts;
+      let counter = counters.get(bucket.name);
+      if (!counter) {
+        counter = { windowMs: bucket.windowMs, index: 0, current: 0, previous: 0 };
+        counters.set(bucket.name, counter);
+        this.#size++;
+      }
+      counter.windowMs = bucket.windowMs;
+      counter.index = Math.floor(now / bucket.windowMs);
+      counter.current = before.current + 1;
+      counter.previous = before.previous;
+    });
+    if (this.#size > this.#maxCounters) this.#evictOverflow();
   }
 
   /** Drops counters whose windows no longer weigh on any estimate (two windows after the one they count). */
   #sweep(now: number): void {
     if (now < this.#nextSweepAt) return;
     this.#nextSweepAt = now + SWEEP_INTERVAL_MS;
-    for (const [key, counter] of this.#counters) {
-      if ((counter.index + 2) * counter.windowMs <= now) this.#counters.delete(key);
+    for (const [scope, { counters }] of this.#scopes) {
+      for (const [name, counter] of counters) {
+        if ((counter.index + 2) * counter.windowMs > now) continue;
+        counters.delete(name);
+        this.#size--;
+      }
+      if (counters.size === 0) this.#scopes.delete(scope);
     }
   }
 
+  /**
+   * CLOCK eviction, an approximation of least-recently-written that costs nothing per request: a scope written
+   * since the last pass gets a second chance (its flag is cleared and it moves to the end); the first one found
+   * unwritten goes. Reordering on every write instead (delete + set) was the store's largest cost.
+   */
   #evictOverflow(): void {
-    for (const key of this.#counters.keys()) {
-      if (this.#counters.size <= this.#maxCounters) return;
-      this.#counters.delete(key);
+    for (const [scope, entry] of this.#scopes) {
+      if (this.#size <= this.#maxCounters) return;
+      this.#scopes.delete(scope);
+      if (entry.written) {
+        entry.written = false;
+        this.#scopes.set(scope, entry);
+      } else {
+        this.#size -= entry.counters.size;
+      }
     }
   }
+}
+
+/** A counter's counts as of `now`: its windows roll forward as time passes, without being written. */
+function countsAt(counter: Counter | undefined, windowMs: number, now: number): WindowCounts {
+  if (!counter || counter.windowMs !== windowMs) return NO_COUNTS;
+  const index = Math.floor(now / windowMs);
+  if (counter.index === index) return { previous: counter.previous, current: counter.current };
+  if (counter.index === index - 1) return { previous: counter.current, current: 0 };
+  return NO_COUNTS;
 }

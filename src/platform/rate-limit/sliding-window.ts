@@ -114,11 +114,15 @@ export function decide(
   nowMs: number,
   consumed: boolean,
 ): RateLimitResult {
-  const states = buckets.map((bucket, i): BucketState => {
+  // Plain loops: this runs on every /v1 request.
+  const states: BucketState[] = [];
+  const refusedBy: string[] = [];
+  let retryAfterMs = 0;
+  buckets.forEach((bucket, i) => {
     const before = countsBefore[i] ?? { previous: 0, current: 0 };
     const { elapsedMs } = windowAt(nowMs, bucket.windowMs);
     const after = consumed ? { previous: before.previous, current: before.current + 1 } : before;
-    return {
+    const state: BucketState = {
       name: bucket.name,
       limit: bucket.limit,
       windowMs: bucket.windowMs,
@@ -127,12 +131,11 @@ export function decide(
       resetMs: resetOf(after, bucket.windowMs, elapsedMs),
       retryAfterMs: consumed ? 0 : retryAfterOf(before, bucket.limit, bucket.windowMs, elapsedMs),
     };
+    states.push(state);
+    if (!state.fits) {
+      refusedBy.push(state.name);
+      retryAfterMs = Math.max(retryAfterMs, state.retryAfterMs);
+    }
   });
-  const refused = states.filter((state) => !state.fits);
-  return {
-    allowed: refused.length === 0,
-    buckets: states,
-    refusedBy: refused.map((state) => state.name),
-    retryAfterMs: Math.max(0, ...refused.map((state) => state.retryAfterMs)),
-  };
+  return { allowed: refusedBy.length === 0, buckets: states, refusedBy, retryAfterMs };
 }

@@ -1,3 +1,4 @@
+import type { MaybePromise } from '../../shared/maybe-promise.js';
 import type { Bucket, RateLimitResult } from './sliding-window.js';
 
 /**
@@ -6,12 +7,15 @@ import type { Bucket, RateLimitResult } from './sliding-window.js';
  *
  * `scope` groups the buckets of one decision (an account id, `ip:<address>`): the Redis store puts it in a hash
  * tag, so one request's counters sit in one Redis Cluster slot and a single script can update them atomically.
+ *
+ * The memory store answers synchronously, the Redis store with a promise: callers take either (`andThen`), so that
+ * in embedded mode a request never waits a microtask for its counters.
  */
 export interface RateLimitStore {
   /** All or nothing: takes one request from every bucket when every bucket fits, else from none. */
-  consume(scope: string, buckets: readonly Bucket[]): Promise<RateLimitResult>;
+  consume(scope: string, buckets: readonly Bucket[]): MaybePromise<RateLimitResult>;
   /** The same decision without taking anything: would a request pass now? */
-  peek(scope: string, buckets: readonly Bucket[]): Promise<RateLimitResult>;
+  peek(scope: string, buckets: readonly Bucket[]): MaybePromise<RateLimitResult>;
 }
 
 /** The answer for no buckets at all (a caller with nothing to limit). */

@@ -46,6 +46,22 @@ describe('memory store', () => {
     await store.consume('acc_new', [bucket]);
     assert.equal(store.size, 1);
   });
+
+  test('past the bound, a scope in use survives newer scopes seen once', async () => {
+    const store = new MemoryRateLimitStore(new ManualClock('2026-11-01T00:00:00.000Z'), { maxCounters: 3 });
+    const bucket = { name: 'account', limit: 10, windowMs: 60_000 };
+    for (const scope of ['acc_busy', 'acc_1', 'acc_2', 'acc_busy', 'acc_3', 'acc_4']) {
+      await store.consume(scope, [bucket]);
+    }
+    assert.equal(store.size, 3);
+    assert.equal(
+      (await store.peek('acc_busy', [bucket])).buckets[0]?.remaining,
+      8,
+      'kept, with both requests',
+    );
+    assert.equal((await store.peek('acc_1', [bucket])).buckets[0]?.remaining, 10, 'evicted first');
+    assert.equal((await store.peek('acc_4', [bucket])).buckets[0]?.remaining, 9);
+  });
 });
 
 if (REDIS_URL) {
