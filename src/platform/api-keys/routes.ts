@@ -22,7 +22,11 @@ export function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
         { response: { 200: ApiKeySchema } },
       ),
     },
-    // Served from the key row authentication just verified: a self-check should not cost a second lookup.
-    async (request) => toApiKeyObject(principalOf(request).key, ctx.clock.now()),
+    // Served from the key row authentication just verified (and its columns as already parsed): a self-check
+    // should not cost a second lookup.
+    async (request) => {
+      const principal = principalOf(request);
+      return toApiKeyObject(principal.key, ctx.clock.now(), principal);
+    },
   );
 }

@@ -57,15 +57,33 @@ export function keyStatus(row: Pick<ApiKeyRow, 'revoked_at' | 'expires_at'>, now
   return 'active';
 }
 
-export function toApiKeyObject(row: ApiKeyRow, now: Date): ApiKeyObject {
+/** The row's JSON columns, parsed. */
+export interface ParsedKeyColumns {
+  readonly scopes: readonly string[];
+  readonly fieldRestrictions: FieldRestrictions | null;
+}
+
+export function parseKeyColumns(row: Pick<ApiKeyRow, 'scopes' | 'field_restrictions'>): ParsedKeyColumns {
+  return {
+    scopes: fromDbJson<string[]>(row.scopes),
+    fieldRestrictions: row.field_restrictions ? fromDbJson<FieldRestrictions>(row.field_restrictions) : null,
+  };
+}
+
+/** The API object of a key; `parsed` spares parsing its JSON columns again when the caller has them. */
+export function toApiKeyObject(
+  row: ApiKeyRow,
+  now: Date,
+  parsed: ParsedKeyColumns = parseKeyColumns(row),
+): ApiKeyObject {
   return {
     id: row.id,
     object: 'api_key',
     name: row.name,
     displayPrefix: row.display_prefix,
     last4: row.last4,
-    scopes: fromDbJson<string[]>(row.scopes),
-    fieldRestrictions: row.field_restrictions ? fromDbJson<FieldRestrictions>(row.field_restrictions) : null,
+    scopes: [...parsed.scopes],
+    fieldRestrictions: parsed.fieldRestrictions,
     status: keyStatus(row, now),
     expiresAt: row.expires_at,
     rateLimitPerMinute: row.rate_limit_per_minute,

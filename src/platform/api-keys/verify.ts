@@ -1,11 +1,11 @@
-import { fromDbJson } from '../../db/columns.js';
 import type { AccountsTable } from '../../db/tables.js';
+import type { MaybePromise } from '../../shared/maybe-promise.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors/api-error.js';
 import type { FieldRestrictions } from './field-restrictions.js';
-import { hashApiKey, isWellFormedApiKey } from './format.js';
+import { hashApiKey, isWellFormedApiKey, KEY_LENGTH } from './format.js';
 import { findKeyForAuth, type KeyAuthRow } from './repository.js';
-import { keyStatus } from './service.js';
+import { keyStatus, parseKeyColumns } from './service.js';
 
 /** Who is calling: the key and its account, as authentication established them. */
 export interface Principal {
@@ -20,21 +20,27 @@ export interface Principal {
   readonly key: KeyAuthRow;
 }
 
-/** Parsed JSON columns per cached row: cache hits must not re-parse them on every request. */
-const parsedColumns = new WeakMap<KeyAuthRow, Pick<Principal, 'scopes' | 'fieldRestrictions'>>();
+/**
+ * The principal of each cached row, built once: a cache hit then costs a map lookup and the time-dependent checks,
+ * not a re-parse of the row's JSON columns on every request.
+ */
+const principals = new WeakMap<KeyAuthRow, Principal>();
 
-function parsedColumnsOf(row: KeyAuthRow): Pick<Principal, 'scopes' | 'fieldRestrictions'> {
-  let parsed = parsedColumns.get(row);
-  if (!parsed) {
-    parsed = {
-      scopes: fromDbJson<string[]>(row.scopes),
-      fieldRestrictions: row.field_restrictions
-        ? fromDbJson<FieldRestrictions>(row.field_restrictions)
-        : null,
+function principalFor(row: KeyAuthRow): Principal {
+  let principal = principals.get(row);
+  if (!principal) {
+    principal = {
+      accountId: row.account_id,
+      keyId: row.id,
+      plan: row.account_plan,
+      accountApiVersion: row.account_api_version,
+      ...parseKeyColumns(row),
+      rateLimitPerMinute: row.rate_limit_per_minute,
+      key: row,
     };
-    parsedColumns.set(row, parsed);
+    principals.set(row, principal);
   }
-  return parsed;
+  return principal;
 }
 
 /** The key a request named, found in the database: what the request log attributes a request to. */
@@ -57,6 +63,10 @@ function unauthenticated(
   return new ApiError(code, message, { headers: CHALLENGE });
 }
 
+function malformedKey(): ApiError {
+  return unauthenticated('api_key_invalid', 'The API key is malformed or fails its checksum.');
+}
+
 /** Extracts the token of `Authorization: Bearer <token>`; never echoes the token in errors. */
 export function bearerToken(header: string | undefined): string {
   if (header === undefined || header.trim() === '') {
@@ -72,30 +82,39 @@ export function bearerToken(header: string | undefined): string {
   return match[1];
 }
 
-async function loadKeyRow(ctx: AppContext, token: string): Promise<KeyAuthRow | undefined> {
-  const keyHash = hashApiKey(token);
-  const cached = ctx.keyCache.get(keyHash);
-  if (cached) return cached;
-  const row = await findKeyForAuth(ctx.database.db, keyHash);
-  if (row) ctx.keyCache.set(keyHash, row);
-  return row;
-}
-
 /**
  * Authorization header → Principal, or the contract's 401/403 error. `onRecognised` hears of the key as soon as it
  * is found, before it may be refused, so that the request log can show an account the refusals of its keys.
+ *
+ * Synchronous when the key is in the cache (nearly every request): only a cache miss waits for the database.
+ * A malformed header or token throws at once.
  */
-export async function authenticate(
+export function authenticate(
   ctx: AppContext,
   authorization: string | undefined,
   onRecognised?: (key: RecognisedKey) => void,
-): Promise<Principal> {
+): MaybePromise<Principal> {
   const token = bearerToken(authorization);
-  // The checksum is checked before any database read, so guessed tokens cost nothing.
-  if (!isWellFormedApiKey(token)) {
-    throw unauthenticated('api_key_invalid', 'The API key is malformed or fails its checksum.');
-  }
-  const row = await loadKeyRow(ctx, token);
+  // Only a token of a key's length is worth hashing: a header can hold kilobytes.
+  if (token.length !== KEY_LENGTH) throw malformedKey();
+  const keyHash = hashApiKey(token);
+  // A cached hash is a key this service issued, so its format and checksum were right: only a miss checks them,
+  // before the database read, so guessed tokens cost no query.
+  const cached = ctx.keyCache.get(keyHash);
+  if (cached) return admitKey(ctx, cached, onRecognised);
+  if (!isWellFormedApiKey(token)) throw malformedKey();
+  return findKeyForAuth(ctx.database.db, keyHash).then((row) => {
+    if (row) ctx.keyCache.set(keyHash, row);
+    return admitKey(ctx, row, onRecognised);
+  });
+}
+
+/** The checks a found key must pass on every request (its row may be cached, the time is now). */
+function admitKey(
+  ctx: AppContext,
+  row: KeyAuthRow | undefined,
+  onRecognised: ((key: RecognisedKey) => void) | undefined,
+): Principal {
   if (!row) throw unauthenticated('api_key_invalid', 'The API key is not recognised.');
   onRecognised?.({ accountId: row.account_id, keyId: row.id });
 
@@ -116,13 +135,5 @@ export async function authenticate(
       'API access is turned off for this account. Ask your Punchclock operator to enable it.',
     );
   }
-  return {
-    accountId: row.account_id,
-    keyId: row.id,
-    plan: row.account_plan,
-    accountApiVersion: row.account_api_version,
-    ...parsedColumnsOf(row),
-    rateLimitPerMinute: row.rate_limit_per_minute,
-    key: row,
-  };
+  return principalFor(row);
 }

@@ -1,12 +1,12 @@
-import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { andThen, type MaybePromise } from '../../shared/maybe-promise.js';
 import {
   assertWritableFields,
   type FieldRestrictions,
   restrictObject,
 } from '../api-keys/field-restrictions.js';
 import { grants } from '../api-keys/scopes.js';
-import { authenticate } from '../api-keys/verify.js';
+import { authenticate, type Principal } from '../api-keys/verify.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors/api-error.js';
 import { registerIdempotency } from '../idempotency/hooks.js';
@@ -16,25 +16,13 @@ import {
   renderForVersion,
   SUPPORTED_API_VERSIONS,
 } from '../versioning/versions.js';
+import { CORS_RESPONSE_HEADERS, registerCorsPreflight } from './cors.js';
 import { routeNotFound } from './error-handler.js';
 import { parseInstant } from './instants.js';
 import { addRouteHook, isWriteRoute } from './route-hooks.js';
 import './fastify-types.js';
 
 export const API_VERSION_HEADER = 'x-api-version';
-
-/** Headers browsers may read from /v1 responses (DESIGN §3.8). */
-export const EXPOSED_HEADERS = [
-  'X-Request-Id',
-  'X-Api-Version',
-  'X-RateLimit-Limit',
-  'X-RateLimit-Remaining',
-  'X-RateLimit-Reset',
-  'RateLimit-Policy',
-  'RateLimit',
-  'Retry-After',
-  'Idempotent-Replayed',
-];
 
 /** The version a request asks for in X-Api-Version, if any, validated. */
 function requestedVersion(request: FastifyRequest): string | undefined {
@@ -114,8 +102,75 @@ function checkWritableFields(
 }
 
 /**
- * The /v1 machinery around every route: CORS, authentication, scope check (declared on the route), version
- * resolution, field restrictions on writes and responses, and version rendering of responses.
+ * Rate limits, authentication, scope and version of one /v1 request; throws (or rejects with) the refusal. A request
+ * is charged to the account of its key, or to its client address when no key is involved (public and unknown routes)
+ * or the key was refused: failed guesses never spend an account's budget.
+ */
+function admitRequest(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
+  const config = request.routeConfig;
+  if (config.auth === 'none' || config.scope === undefined) {
+    return andThen(ctx.rateLimiter.admitAnonymous(request.ip), (headers) => {
+      reply.headers(headers);
+      request.apiVersion = requestedVersion(request) ?? LATEST_API_VERSION;
+    });
+  }
+  const { scope } = config;
+  return andThen(
+    andThen(ctx.rateLimiter.admitUnauthenticated(request.ip), () => authenticateRequest(ctx, request, reply)),
+    (principal) => {
+      request.principal = principal;
+      // Before the scope check: a request refused for its scope costs the service like any other, and its 403
+      // carries the headers too.
+      return andThen(ctx.rateLimiter.admit(principal, request.method), (headers) => {
+        reply.headers(headers);
+        if (scope !== null && !grants(principal.scopes, scope)) {
+          throw new ApiError(
+            'missing_scope',
+            `This API key lacks the "${scope}" scope required by ${request.method} ${config.url}.`,
+          );
+        }
+        request.apiVersion = requestedVersion(request) ?? principal.accountApiVersion ?? LATEST_API_VERSION;
+      });
+    },
+  );
+}
+
+/** The request's key as a principal; a refusal is charged to the client address before it is thrown. */
+function authenticateRequest(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): MaybePromise<Principal> {
+  const refused = (error: unknown) => chargeRefusal(ctx, request, reply, error);
+  try {
+    const principal = authenticate(ctx, request.headers.authorization, (key) => {
+      request.recognisedKey = key;
+    });
+    return principal instanceof Promise ? principal.catch(refused) : principal;
+  } catch (error) {
+    return refused(error);
+  }
+}
+
+async function chargeRefusal(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): Promise<never> {
+  // A failed authentication spends its client address's budget, never the budget of an account.
+  if (error instanceof ApiError && error.status === 401) {
+    reply.headers(await ctx.rateLimiter.noteAuthenticationFailure(request.ip));
+  } else if (error instanceof ApiError && error.code === 'api_access_disabled') {
+    // The account's API is off, so it has no budget to charge: the address pays, as for public routes.
+    reply.headers(await ctx.rateLimiter.admitAnonymous(request.ip));
+  }
+  throw error;
+}
+
+/**
+ * The /v1 machinery around every route: CORS, rate limits, authentication, scope check (declared on the route),
+ * version resolution, field restrictions on writes and responses, and version rendering of responses.
  */
 export async function registerApi(
   app: FastifyInstance,
@@ -124,13 +179,7 @@ export async function registerApi(
 ): Promise<void> {
   await app.register(
     async (api) => {
-      await api.register(cors, {
-        origin: '*',
-        methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-        allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Version'],
-        exposedHeaders: EXPOSED_HEADERS,
-        maxAge: 600,
-      });
+      await registerCorsPreflight(api);
 
       api.addHook('onRoute', (route) => {
         if (route.method === 'OPTIONS' || route.method === 'HEAD') return;
@@ -144,38 +193,19 @@ export async function registerApi(
         if (acceptsUpdatedSince(route)) addRouteHook(route, 'preHandler', normalizeUpdatedSince);
       });
 
-      api.addHook('onRequest', async (request, reply) => {
-        const config = request.routeConfig;
-        if (config.auth === 'none' || config.scope === undefined) {
-          // Public and unknown routes are charged to the client address: every /v1 response has a budget.
-          reply.headers(await ctx.rateLimiter.admitAnonymous(request.ip));
-          request.apiVersion = requestedVersion(request) ?? LATEST_API_VERSION;
+      // One synchronous hook: with the key in the cache and the memory rate-limit store (nearly every request in
+      // embedded mode) nothing here waits, not even a microtask.
+      api.addHook('onRequest', (request, reply, done) => {
+        reply.headers(CORS_RESPONSE_HEADERS);
+        let admitted: MaybePromise<void>;
+        try {
+          admitted = admitRequest(ctx, request, reply);
+        } catch (error) {
+          done(error as Error);
           return;
         }
-        await ctx.rateLimiter.admitUnauthenticated(request.ip);
-        const principal = await authenticate(ctx, request.headers.authorization, (key) => {
-          request.recognisedKey = key;
-        }).catch(async (error: unknown) => {
-          // A failed authentication spends its client address's budget, never the budget of an account.
-          if (error instanceof ApiError && error.status === 401) {
-            reply.headers(await ctx.rateLimiter.noteAuthenticationFailure(request.ip));
-          } else if (error instanceof ApiError && error.code === 'api_access_disabled') {
-            // The account's API is off, so it has no budget to charge: the address pays, as for public routes.
-            reply.headers(await ctx.rateLimiter.admitAnonymous(request.ip));
-          }
-          throw error;
-        });
-        request.principal = principal;
-        // Before the scope check: a request refused for its scope costs the service like any other, and its 403
-        // carries the headers too.
-        reply.headers(await ctx.rateLimiter.admit(principal, request.method));
-        if (config.scope !== null && !grants(principal.scopes, config.scope)) {
-          throw new ApiError(
-            'missing_scope',
-            `This API key lacks the "${config.scope}" scope required by ${request.method} ${config.url}.`,
-          );
-        }
-        request.apiVersion = requestedVersion(request) ?? principal.accountApiVersion ?? LATEST_API_VERSION;
+        if (admitted instanceof Promise) admitted.then(() => done(), done);
+        else done();
       });
 
       registerIdempotency(api, ctx);
