@@ -36,25 +36,48 @@ export function registerJsonParser(app: FastifyInstance): void {
 
 type JsonSchema = Record<string, unknown>;
 
-/** Removes `required` recursively: response schemas document required fields, but field restrictions may drop them. */
-function withoutRequired(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withoutRequired);
+const PRIMITIVE_TYPES: ReadonlySet<unknown> = new Set(['string', 'number', 'integer', 'boolean']);
+
+/**
+ * A nullable primitive (`anyOf: [{ type: 'string', … }, { type: 'null' }]`, how TypeBox writes `T | null`) as the
+ * equivalent `type: ['string', 'null']`. fast-json-stringify serializes an `anyOf` by running a validator for each
+ * branch; a type list is a `typeof` check, about eight times faster on every nullable field of every response.
+ * Branches with `const` or `enum` keep their `anyOf` (the serializer may rely on those).
+ */
+function collapsedNullable(node: JsonSchema): JsonSchema | null {
+  const branches = node.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2) return null;
+  const nullIndex = branches.findIndex(
+    (branch: JsonSchema) => branch?.type === 'null' && Object.keys(branch).length === 1,
+  );
+  const other = branches[1 - nullIndex] as JsonSchema | undefined;
+  if (nullIndex === -1 || !other || !PRIMITIVE_TYPES.has(other.type) || 'const' in other || 'enum' in other) {
+    return null;
+  }
+  const { anyOf: _anyOf, ...outer } = node;
+  return { ...other, ...outer, type: [other.type, 'null'] };
+}
+
+/**
+ * The schema a response serializer is built from: `required` removed recursively (response schemas document
+ * required fields, but field restrictions may drop them) and nullable primitives collapsed (see above).
+ */
+export function serializerSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(serializerSchema);
   if (typeof schema !== 'object' || schema === null) return schema;
+  const node = collapsedNullable(schema as JsonSchema) ?? (schema as JsonSchema);
   const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(schema)) {
+  for (const [key, value] of Object.entries(node)) {
     if (key === 'required' && Array.isArray(value)) continue;
-    out[key] = withoutRequired(value);
+    out[key] = serializerSchema(value);
   }
   return out;
 }
 
-/**
- * Response schemas are the serializer: fast-json-stringify writes only the documented fields. `required` is relaxed
- * so that a field restriction can omit fields.
- */
+/** Response schemas are the serializer: fast-json-stringify writes only the documented fields. */
 export function registerResponseSerializer(app: FastifyInstance): void {
   app.setSerializerCompiler(({ schema }) => {
-    const serialize = buildSerializer(withoutRequired(schema) as Parameters<typeof buildSerializer>[0]);
+    const serialize = buildSerializer(serializerSchema(schema) as Parameters<typeof buildSerializer>[0]);
     return (data) => serialize(data);
   });
 }
