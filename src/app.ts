@@ -16,15 +16,15 @@ import {
   registerValidators,
 } from './platform/http/content.js';
 import { registerErrorHandling } from './platform/http/error-handler.js';
+import { registerRequestTelemetry } from './platform/http/telemetry.js';
 import { AppMetrics } from './platform/metrics/metrics.js';
-import { metricsRoutes, registerHttpMetrics } from './platform/metrics/routes.js';
+import { metricsRoutes } from './platform/metrics/routes.js';
 import { registerDocs } from './platform/openapi/docs.js';
 import { opsRoutes } from './platform/ops/routes.js';
 import { RateLimiter, type RateLimitPolicy } from './platform/rate-limit/limiter.js';
 import { MemoryRateLimitStore } from './platform/rate-limit/memory-store.js';
 import { RedisRateLimitStore } from './platform/rate-limit/redis-store.js';
 import type { RateLimitStore } from './platform/rate-limit/store.js';
-import { registerRequestLog } from './platform/request-log/record.js';
 import { WorkerSink } from './platform/request-log/worker-sink.js';
 import { type RequestLogOptions, RequestLogWriter } from './platform/request-log/writer.js';
 import { versionRoutes } from './platform/versioning/routes.js';
@@ -203,8 +203,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   });
 
   // Root hooks, added before any route: they must see /v1 requests that no route matched or that auth refused.
-  registerRequestLog(app, context);
-  registerHttpMetrics(app, context);
+  registerRequestTelemetry(app, context);
   registerErrorHandling(app);
   registerJsonParser(app);
   registerResponseSerializer(app);
