@@ -177,6 +177,19 @@ for (const dialect of DIALECTS) {
       assert.equal(ops.headers.get('access-control-allow-origin'), null);
     });
 
+    test('CORS: an OPTIONS request that is no proper preflight is answered like one, never with a bare 400', async () => {
+      for (const headers of [
+        {},
+        { origin: 'https://app.example.com' },
+        { 'access-control-request-method': 'GET' },
+      ]) {
+        const response = await t.app.inject({ method: 'OPTIONS', url: '/v1/employees', headers });
+        assert.equal(response.statusCode, 204, JSON.stringify(headers));
+        assert.equal(response.headers['access-control-allow-origin'], '*');
+        assert.equal(response.body, '');
+      }
+    });
+
     test('healthz and readyz', async () => {
       const health = await t.app.inject({ method: 'GET', url: '/healthz' });
       assert.equal(health.statusCode, 200);

@@ -37,6 +37,9 @@ export async function registerCorsPreflight(api: FastifyInstance): Promise<void>
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Api-Version'],
       exposedHeaders: EXPOSED_HEADERS,
       maxAge: 600,
+      // Strict mode answers an OPTIONS request without Origin or Access-Control-Request-Method with a text/plain
+      // 400, outside the contract's error envelope. Answered like any preflight instead: it reveals nothing.
+      strictPreflight: false,
     });
   });
 }
