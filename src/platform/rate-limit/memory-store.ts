@@ -1,5 +1,12 @@
 import type { Clock } from '../../shared/clock.js';
-import { type Bucket, decide, fits, type RateLimitResult, type WindowCounts } from './sliding-window.js';
+import {
+  type Bucket,
+  decide,
+  fits,
+  type RateLimitResult,
+  type WindowCounts,
+  windowAt,
+} from './sliding-window.js';
 import { type RateLimitStore, UNLIMITED } from './store.js';
 
 /** One bucket's counts, updated in place: the hot path allocates nothing to count a request. */
@@ -65,21 +72,32 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (buckets.length === 0) return UNLIMITED;
     const now = this.#clock.now().getTime();
     this.#sweep(now);
-    const counters = this.#scopes.get(scope)?.counters;
+    const entry = this.#scopes.get(scope);
     const counts: WindowCounts[] = [];
     let allFit = true;
     for (const bucket of buckets) {
-      const windowCounts = countsAt(counters?.get(bucket.name), bucket.windowMs, now);
+      const windowCounts = countsAt(entry?.counters.get(bucket.name), bucket.windowMs, now);
       counts.push(windowCounts);
-      if (allFit && !fits(windowCounts, bucket.limit, bucket.windowMs, now % bucket.windowMs)) allFit = false;
+      if (
+        allFit &&
+        !fits(windowCounts, bucket.limit, bucket.windowMs, windowAt(now, bucket.windowMs).elapsedMs)
+      ) {
+        allFit = false;
+      }
     }
     const take = consume && allFit;
-    if (take) this.#take(scope, buckets, counts, now);
+    if (take) this.#take(scope, entry, buckets, counts, now);
     return decide(buckets, counts, now, take);
   }
 
-  #take(scope: string, buckets: readonly Bucket[], countsBefore: readonly WindowCounts[], now: number): void {
-    let entry = this.#scopes.get(scope);
+  #take(
+    scope: string,
+    existing: ScopeCounters | undefined,
+    buckets: readonly Bucket[],
+    countsBefore: readonly WindowCounts[],
+    now: number,
+  ): void {
+    let entry = existing;
     if (entry) {
       entry.written = true;
     } else {
@@ -97,7 +115,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
         this.#size++;
       }
       counter.windowMs = bucket.windowMs;
-      counter.index = Math.floor(now / bucket.windowMs);
+      counter.index = windowAt(now, bucket.windowMs).index;
       counter.current = before.current + 1;
       counter.previous = before.previous;
     });
@@ -140,7 +158,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 /** A counter's counts as of `now`: its windows roll forward as time passes, without being written. */
 function countsAt(counter: Counter | undefined, windowMs: number, now: number): WindowCounts {
   if (!counter || counter.windowMs !== windowMs) return NO_COUNTS;
-  const index = Math.floor(now / windowMs);
+  const { index } = windowAt(now, windowMs);
   if (counter.index === index) return { previous: counter.previous, current: counter.current };
   if (counter.index === index - 1) return { previous: counter.current, current: 0 };
   return NO_COUNTS;

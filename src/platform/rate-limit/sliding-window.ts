@@ -114,7 +114,7 @@ export function decide(
   nowMs: number,
   consumed: boolean,
 ): RateLimitResult {
-  // Plain loops: this runs on every /v1 request.
+  // One pass, no intermediate arrays: this runs on every /v1 request.
   const states: BucketState[] = [];
   const refusedBy: string[] = [];
   let retryAfterMs = 0;
