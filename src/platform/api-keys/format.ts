@@ -21,8 +21,7 @@ export function generateApiKey(): string {
  */
 export function isWellFormedApiKey(token: string): boolean {
   if (!KEY_PATTERN.test(token)) return false;
-  // The pattern guarantees 8 lowercase hex digits here: compare numbers rather than format the checksum.
-  return crc32(token.slice(0, 40)) === Number.parseInt(token.slice(40), 16);
+  return checksum(token.slice(0, 40)) === token.slice(40);
 }
 
 /**
