@@ -57,6 +57,15 @@ for (const dialect of DIALECTS) {
         const ok = await send(t, 'GET', '/v1/employees', { authorization: bearer(account.key) });
         assert.equal(ok.status, 200, ok.raw);
         assert.ok(t.queries.count >= 2, t.queries.sql.join('; '));
+
+        // The real key is cached now; a token one character off it still costs nothing and is refused.
+        await resetQueryCount(t);
+        assertApiError(
+          await send(t, 'GET', '/v1/employees', { authorization: bearer(badChecksum) }),
+          401,
+          'api_key_invalid',
+        );
+        assert.equal(t.queries.count, 0, t.queries.sql.join('; '));
       });
     });
 
