@@ -12,12 +12,12 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
-import type { Database } from './tables.js';
+import type { Database, Db } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface DatabaseHandle {
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   readonly dialect: Dialect;
   /** How it was opened, so another thread can open its own connection to the same database. */
   readonly options: DatabaseOptions;
@@ -77,13 +77,13 @@ export interface MigrationOutcome {
 }
 
 /** True on PostgreSQL: for the few statements only it has (row locks, advisory locks, SKIP LOCKED). */
-export function isPostgres(db: Kysely<Database>): boolean {
+export function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Applies every pending migration. Safe to run on every start and from `punchclock migrate`. */
 /** Names of the applied migrations, or null when the migration table does not exist yet. */
-async function appliedMigrations(db: Kysely<Database>): Promise<Set<string> | null> {
+async function appliedMigrations(db: Db): Promise<Set<string> | null> {
   try {
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
     return new Set(rows.map((row) => row.name));
@@ -92,7 +92,7 @@ async function appliedMigrations(db: Kysely<Database>): Promise<Set<string> | nu
   }
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
+export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
   // The usual case — every server start and CLI command on a migrated database — is answered by one query. Kysely's
   // migrator would introspect every table of every schema first, which is slow on a shared PostgreSQL and fails
   // while another schema is being dropped.
@@ -116,6 +116,6 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOu
 }
 
 /** A cheap round trip, for /readyz. */
-export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+export async function pingDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }

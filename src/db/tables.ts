@@ -1,9 +1,12 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 /**
  * Row types of every table. Portable representation on both dialects (see columns.ts):
  * timestamps are ISO-8601 UTC text, booleans are 0/1 integers, JSON is text.
  */
+/** A connection or a transaction: what every repository function takes first. */
+export type Db = Kysely<Database>;
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.js';
+import type { Db } from '../db/tables.js';
+import { inTransaction } from '../db/transaction.js';
 import type { DomainEventType, EventObject } from '../platform/webhooks/event-types.js';
 import {
   type EventInput,
@@ -8,7 +8,6 @@ import {
   previousAttributesOf,
 } from '../platform/webhooks/outbox.js';
 import type { Clock } from '../shared/clock.js';
-import { inTransaction } from './references.js';
 
 /** An API object, as the latest version returns it, whose changes are `<object>.created|updated|deleted` events. */
 export type ChangedObject = EventPayloadObject & { readonly object: EventObject };
@@ -25,10 +24,10 @@ export interface Change<T> {
  * data goes through here.
  */
 export function recordChange<T>(
-  db: Kysely<Database>,
+  db: Db,
   clock: Clock,
   accountId: string,
-  change: (trx: Kysely<Database>) => Promise<Change<T>>,
+  change: (trx: Db) => Promise<Change<T>>,
 ): Promise<T> {
   return inTransaction(db, async (trx) => {
     const { result, events } = await change(trx);

@@ -1,8 +1,6 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database } from '../db/tables.js';
+import { sql } from 'kysely';
+import type { Db } from '../db/tables.js';
 import { ApiError, notFound } from '../platform/errors/api-error.js';
-
-type Db = Kysely<Database>;
 
 /** Tables of API objects that other rows point at by id. */
 export type ReferencedTable =
@@ -33,14 +31,6 @@ export interface Reference {
   readonly column: string;
   /** How the in_use message names the referencing rows ("punches"). */
   readonly label: string;
-}
-
-/**
- * Runs `work` in one transaction, joining the caller's when `db` already is one (createWithinPlanCap hands its
- * transaction to the creation it guards, and Kysely cannot nest transactions).
- */
-export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 /**

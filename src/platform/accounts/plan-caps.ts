@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/tables.js';
+import type { Db } from '../../db/tables.js';
 import { ApiError, notFound } from '../errors/api-error.js';
 import { PLAN_LIMITS, type PlanLimits } from './plans.js';
 import { findAccount, lockAccount } from './repository.js';
@@ -19,11 +18,11 @@ const CAPPED_OBJECTS: Readonly<Record<ObjectCap, string>> = {
  * locked, so concurrent creations cannot overshoot it; uncapped plans pay only the plan lookup.
  */
 export async function createWithinPlanCap<T>(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   cap: ObjectCap,
-  count: (db: Kysely<Database>) => Promise<number>,
-  create: (db: Kysely<Database>) => Promise<T>,
+  count: (db: Db) => Promise<number>,
+  create: (db: Db) => Promise<T>,
 ): Promise<T> {
   const account = await findAccount(db, accountId);
   if (!account) throw notFound('Account', accountId, 'account');

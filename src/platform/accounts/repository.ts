@@ -1,8 +1,5 @@
-import type { Kysely } from 'kysely';
 import { isPostgres } from '../../db/database.js';
-import type { AccountRow, Database, UserRow } from '../../db/tables.js';
-
-type Db = Kysely<Database>;
+import type { AccountRow, Db, UserRow } from '../../db/tables.js';
 
 export async function insertAccount(db: Db, row: AccountRow): Promise<void> {
   await db.insertInto('accounts').values(row).execute();

@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { AccountsTable, ApiKeyRow, Database, NewApiKeyRow, UsersTable } from '../../db/tables.js';
-
-type Db = Kysely<Database>;
+import type { AccountsTable, ApiKeyRow, Db, NewApiKeyRow, UsersTable } from '../../db/tables.js';
 
 /** A key row joined with what authentication needs of its account and owner: one query per cache miss. */
 export interface KeyAuthRow extends ApiKeyRow {

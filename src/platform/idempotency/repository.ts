@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, IdempotencyKeyRow } from '../../db/tables.js';
-
-type Db = Kysely<Database>;
+import type { Db, IdempotencyKeyRow } from '../../db/tables.js';
 
 /**
  * Inserts an in-progress claim unless the (account, key) pair exists. Returns true when this call claimed it: the

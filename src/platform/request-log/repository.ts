@@ -1,10 +1,8 @@
-import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import { type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import { containsText, toCount } from '../../db/columns.js';
 import { isPostgres } from '../../db/database.js';
-import type { ApiRequestLogRow, Database, NewApiRequestLogRow } from '../../db/tables.js';
+import type { ApiRequestLogRow, Database, Db, NewApiRequestLogRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest, pageOf } from '../pagination/keyset.js';
-
-type Db = Kysely<Database>;
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx';
 export const STATUS_CLASSES: readonly StatusClass[] = ['2xx', '3xx', '4xx', '5xx'];

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, NewApiRequestLogRow } from '../../db/tables.js';
+import type { Db, NewApiRequestLogRow } from '../../db/tables.js';
 import { recordLastUsed } from '../api-keys/repository.js';
 import { insertRequestLogRows } from './repository.js';
 
@@ -16,7 +15,7 @@ export interface RequestLogSink {
 }
 
 /** Writes on the calling thread, through the app's own connection (in-memory SQLite, tests). */
-export function databaseSink(db: Kysely<Database>): RequestLogSink {
+export function databaseSink(db: Db): RequestLogSink {
   return {
     write: (rows, keyUses) =>
       db.transaction().execute(async (trx) => {

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Kysely } from 'kysely';
-import type { Database, NewApiRequestLogRow } from '../../db/tables.js';
+import type { Db, NewApiRequestLogRow } from '../../db/tables.js';
 import type { Clock } from '../../shared/clock.js';
 import { KEY_USE_RECORD_INTERVAL_MS } from '../api-keys/repository.js';
 import { sweepRequestLog } from './retention.js';
@@ -59,7 +58,7 @@ interface BufferedRequest {
  * `maxBufferedRows` the oldest rows are dropped and counted (a metric) rather than growing until the process dies.
  */
 export class RequestLogWriter {
-  readonly #db: Kysely<Database>;
+  readonly #db: Db;
   readonly #sink: RequestLogSink;
   readonly #clock: Clock;
   readonly #log: RequestLogLogger;
@@ -82,12 +81,7 @@ export class RequestLogWriter {
   #failedFlushes = 0;
   #closed = false;
 
-  constructor(
-    db: Kysely<Database>,
-    clock: Clock,
-    log: RequestLogLogger,
-    options: Partial<RequestLogOptions> = {},
-  ) {
+  constructor(db: Db, clock: Clock, log: RequestLogLogger, options: Partial<RequestLogOptions> = {}) {
     this.#db = db;
     this.#clock = clock;
     this.#log = log;

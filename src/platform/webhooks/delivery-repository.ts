@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { isPostgres } from '../../db/database.js';
 import type {
-  Database,
+  Db,
   EventRow,
   WebhookAttemptsTable,
   WebhookDeliveriesTable,
@@ -14,8 +13,6 @@ import type {
  * filtered by account, except `endpointsWithDueDeliveries`: the dispatcher serves all accounts, and that query only
  * finds which endpoints to look at next.
  */
-
-type Db = Kysely<Database>;
 
 export interface DueEndpoint {
   readonly accountId: string;

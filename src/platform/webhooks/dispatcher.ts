@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/tables.js';
+import type { Db } from '../../db/tables.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId } from '../../shared/ids.js';
 import {
@@ -66,7 +65,7 @@ export interface DispatchRound {
  * receivers deduplicate on `webhook-id`, the event id.
  */
 export class WebhookDispatcher {
-  readonly #db: Kysely<Database>;
+  readonly #db: Db;
   readonly #clock: Clock;
   readonly #log: DispatcherLogger;
   readonly #send: WebhookSender;
@@ -83,7 +82,7 @@ export class WebhookDispatcher {
   #woken = false;
   #interruptIdle: (() => void) | null = null;
 
-  constructor(db: Kysely<Database>, clock: Clock, log: DispatcherLogger, options: DispatcherOptions) {
+  constructor(db: Db, clock: Clock, log: DispatcherLogger, options: DispatcherOptions) {
     this.#db = db;
     this.#clock = clock;
     this.#log = log;

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, WebhookEndpointRow } from '../../db/tables.js';
+import type { Db, WebhookEndpointRow } from '../../db/tables.js';
 import { updatedEvent } from '../../resources/change-events.js';
 import { toWebhookEndpoint } from '../../resources/webhook-endpoints/schema.js';
 import type { Clock } from '../../shared/clock.js';
@@ -23,7 +22,7 @@ export type AttemptVerdict = 'succeeded' | 'failed' | 'gone';
  * `webhook_endpoint.updated` event and a `webhook_endpoint.disabled` one.
  */
 export async function applyAttemptVerdict(
-  trx: Kysely<Database>,
+  trx: Db,
   clock: Clock,
   endpoint: WebhookEndpointRow,
   verdict: AttemptVerdict,
@@ -45,7 +44,7 @@ export async function applyAttemptVerdict(
 }
 
 async function disable(
-  trx: Kysely<Database>,
+  trx: Db,
   clock: Clock,
   endpoint: WebhookEndpointRow,
   reason: 'gone' | 'failing',

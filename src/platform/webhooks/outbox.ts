@@ -1,7 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { fromDbJson, toDbJson } from '../../db/columns.js';
 import { isPostgres } from '../../db/database.js';
-import type { Database, WebhookDeliveryRow } from '../../db/tables.js';
+import type { Db, WebhookDeliveryRow } from '../../db/tables.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId, newIdAfter } from '../../shared/ids.js';
 import { findAccount } from '../accounts/repository.js';
@@ -26,7 +26,7 @@ export interface EventInput {
  * never does. Calling it outside a transaction is a programming error and throws.
  */
 export async function emitEvents(
-  trx: Kysely<Database>,
+  trx: Db,
   clock: Clock,
   accountId: string,
   events: readonly EventInput[],
@@ -78,10 +78,7 @@ export async function emitEvents(
  * take turns; the new ids then follow the newest committed one (see newIdAfter). SQLite runs one write transaction
  * at a time already.
  */
-async function lastEventIdInCommitOrder(
-  trx: Kysely<Database>,
-  accountId: string,
-): Promise<string | undefined> {
+async function lastEventIdInCommitOrder(trx: Db, accountId: string): Promise<string | undefined> {
   if (isPostgres(trx)) {
     await sql`select pg_advisory_xact_lock(hashtext(${`punchclock.events:${accountId}`}))`.execute(trx);
   }

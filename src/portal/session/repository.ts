@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, PortalSessionRow } from '../../db/tables.js';
-
-type Db = Kysely<Database>;
+import type { Db, PortalSessionRow } from '../../db/tables.js';
 
 export async function insertSession(db: Db, row: PortalSessionRow): Promise<void> {
   await db.insertInto('portal_sessions').values(row).execute();

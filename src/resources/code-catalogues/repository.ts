@@ -1,10 +1,8 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { containsText, toCount, toDbBoolean } from '../../db/columns.js';
-import type { CodeCatalogueRow, CodeCatalogueTable, Database } from '../../db/tables.js';
+import type { CodeCatalogueRow, CodeCatalogueTable, Database, Db } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 import type { CatalogueTable } from './definition.js';
-
-type Db = Kysely<Database>;
 
 export interface CatalogueFilters {
   active?: boolean | undefined;

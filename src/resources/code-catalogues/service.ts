@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { toDbBoolean } from '../../db/columns.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { CodeCatalogueRow, Database } from '../../db/tables.js';
+import type { CodeCatalogueRow, Db } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
@@ -16,8 +15,6 @@ import type { CodeCatalogue } from './definition.js';
 import * as repo from './repository.js';
 import type { CatalogueChanges, CatalogueCreateInput, CatalogueObject } from './schema.js';
 import { toCatalogueObject } from './schema.js';
-
-type Db = Kysely<Database>;
 
 /** Codes are unique per account and catalogue: the database enforces it, this names the conflict. */
 async function guardCodeConflict<T>(catalogue: CodeCatalogue, work: () => Promise<T>): Promise<T> {

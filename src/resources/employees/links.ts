@@ -1,7 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../db/tables.js';
-
-type Db = Kysely<Database>;
+import { sql } from 'kysely';
+import type { Db } from '../../db/tables.js';
 
 /**
  * A many-to-many link table read from one side: `owner` is the column of the object whose API shape lists the

@@ -1,11 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { Database, EmployeeRow } from '../../db/tables.js';
+import type { Db, EmployeeRow } from '../../db/tables.js';
 import { EMPLOYEE_GROUPS, EMPLOYEE_LOCATIONS, linkedIds } from './links.js';
 import { findEmployees } from './repository.js';
 import type { Employee } from './schema.js';
 import { toEmployee } from './schema.js';
-
-type Db = Kysely<Database>;
 
 /**
  * API objects for rows, with the links of all of them read in one query per link table. Apart from the employees

@@ -1,9 +1,7 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { containsText, toCount, toDbBoolean } from '../../db/columns.js';
-import type { Database, EmployeeRow, EmployeeUpdate, NewEmployeeRow } from '../../db/tables.js';
+import type { Database, Db, EmployeeRow, EmployeeUpdate, NewEmployeeRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
-
-type Db = Kysely<Database>;
 
 export interface EmployeeFilters {
   active?: boolean | undefined;

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { toDbBoolean } from '../../db/columns.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { Database, EmployeeRow, EmployeeUpdate } from '../../db/tables.js';
+import type { Db, EmployeeRow, EmployeeUpdate } from '../../db/tables.js';
 import { createWithinPlanCap } from '../../platform/accounts/plan-caps.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
@@ -27,8 +26,6 @@ import {
 import { toEmployees } from './objects.js';
 import * as repo from './repository.js';
 import type { CreateEmployeeInput, Employee, UpdateEmployeeInput } from './schema.js';
-
-type Db = Kysely<Database>;
 
 /**
  * Rows that record an employee's time or plans: once one exists, the employee is deactivated, never deleted, so

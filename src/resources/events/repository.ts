@@ -1,9 +1,7 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import { toCount } from '../../db/columns.js';
-import type { Database, EventRow } from '../../db/tables.js';
+import type { Database, Db, EventRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
-
-type Db = Kysely<Database>;
 
 export interface EventFilters {
   /** Any of these types; undefined for every type. */

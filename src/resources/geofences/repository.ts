@@ -1,9 +1,7 @@
-import type { Kysely, SelectQueryBuilder, Updateable } from 'kysely';
+import type { SelectQueryBuilder, Updateable } from 'kysely';
 import { toCount, toDbBoolean } from '../../db/columns.js';
-import type { Database, GeofenceRow, GeofencesTable } from '../../db/tables.js';
+import type { Database, Db, GeofenceRow, GeofencesTable } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
-
-type Db = Kysely<Database>;
 
 export type GeofenceUpdate = Updateable<GeofencesTable>;
 

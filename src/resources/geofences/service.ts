@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { toDbBoolean } from '../../db/columns.js';
-import type { Database, GeofenceRow } from '../../db/tables.js';
+import type { Db, GeofenceRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
@@ -12,8 +11,6 @@ import { assertNotReferenced, assertObjectsExist } from '../references.js';
 import * as repo from './repository.js';
 import type { CreateGeofenceInput, Geofence, UpdateGeofenceInput } from './schema.js';
 import { toGeofence } from './schema.js';
-
-type Db = Kysely<Database>;
 
 async function load(db: Db, accountId: string, id: string): Promise<GeofenceRow> {
   const row = await repo.findGeofence(db, accountId, id);

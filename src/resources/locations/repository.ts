@@ -1,9 +1,7 @@
-import { type Kysely, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
+import { type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import { containsText, toCount } from '../../db/columns.js';
-import type { Database, LocationRow, LocationsTable } from '../../db/tables.js';
+import type { Database, Db, LocationRow, LocationsTable } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
-
-type Db = Kysely<Database>;
 
 export type LocationUpdate = Updateable<LocationsTable>;
 

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, LocationRow } from '../../db/tables.js';
+import type { Db, LocationRow } from '../../db/tables.js';
 import { createWithinPlanCap } from '../../platform/accounts/plan-caps.js';
 import { findAccount } from '../../platform/accounts/repository.js';
 import type { ServiceContext } from '../../platform/context.js';
@@ -13,8 +12,6 @@ import * as repo from './repository.js';
 import type { CreateLocationInput, Location, UpdateLocationInput } from './schema.js';
 import { toLocation } from './schema.js';
 import { assertTimeZone } from './time-zone.js';
-
-type Db = Kysely<Database>;
 
 /** Rows that name a location: while one exists, deleting the location would orphan it. */
 const LOCATION_REFERENCES: readonly Reference[] = [

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { toDbBoolean } from '../../db/columns.js';
-import type { Database } from '../../db/tables.js';
+import type { Db } from '../../db/tables.js';
 import { findAccount } from '../../platform/accounts/repository.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { localDateOf } from '../../shared/local-time.js';
@@ -11,7 +10,7 @@ import { localDateOf } from '../../shared/local-time.js';
  * old and the new extent of what it changes, inside the transaction that makes the change.
  */
 export async function assertTimeUnlocked(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   from: string,
   to: string = from,
@@ -28,7 +27,7 @@ export async function assertTimeUnlocked(
 
 /** The same check for a range of local dates (YYYY-MM-DD, inclusive), as time off is requested. */
 export async function assertDatesUnlocked(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   fromDate: string,
   toDate: string,

@@ -1,9 +1,7 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import { toCount } from '../../db/columns.js';
-import type { Database, PayPeriodRow } from '../../db/tables.js';
+import type { Database, Db, PayPeriodRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
-
-type Db = Kysely<Database>;
 
 export interface PayPeriodFilters {
   /** Only the period containing this local date. */

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { Database, PayPeriodRow } from '../../db/tables.js';
+import type { Db, PayPeriodRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
@@ -52,7 +51,7 @@ export async function materialisePayPeriods(
 
 /** One stored period of the account, or 404: also what time cards compute inside. */
 export async function loadPayPeriodRow(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   id: string,
   param = 'id',

@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, PayScheduleRow } from '../../db/tables.js';
-
-type Db = Kysely<Database>;
+import type { Db, PayScheduleRow } from '../../db/tables.js';
 
 /** The account's zone and creation time with its schedule row, if it has one: one query for every pay computation. */
 export async function findAccountSchedule(db: Db, accountId: string) {

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { fromDbJson, toDbJson } from '../../db/columns.js';
-import type { Database, PayPeriodRow } from '../../db/tables.js';
+import type { Db, PayPeriodRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { localDateOf } from '../../shared/local-time.js';
@@ -29,7 +28,7 @@ export const DEFAULT_SCHEDULE: Readonly<Pick<AccountSchedule, 'frequency' | 'anc
   };
 
 /** The account's zone and schedule (or the default), in one query. */
-export async function loadAccountSchedule(db: Kysely<Database>, accountId: string): Promise<AccountSchedule> {
+export async function loadAccountSchedule(db: Db, accountId: string): Promise<AccountSchedule> {
   const row = await repo.findAccountSchedule(db, accountId);
   if (!row) throw notFound('Account', accountId, 'account');
   if (row.frequency === null || row.anchor_date === null || row.overtime_rule === null) {
@@ -162,7 +161,7 @@ export async function updatePaySchedule(
 /** Deletes the periods not over yet, with their time cards, unless one is locked (409); returns the periods. */
 async function replaceOpenPeriods(
   ctx: ServiceContext,
-  trx: Kysely<Database>,
+  trx: Db,
   accountId: string,
   current: AccountSchedule,
 ): Promise<PayPeriodRow[]> {

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, GeofenceRow, LocationRow } from '../../db/tables.js';
+import type { Db, GeofenceRow, LocationRow } from '../../db/tables.js';
 import { ApiError } from '../../platform/errors/api-error.js';
 import { type Coordinates, distanceMeters } from '../../shared/geo.js';
 import { findApplicableGeofences } from './repository.js';
@@ -36,7 +35,7 @@ export function judge(position: Coordinates, fences: readonly GeofenceRow[]): Ge
  * refused with 403 outside_geofence, and one without a position with 400, since the location cannot be checked.
  */
 export async function geofenceVerdict(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   employeeId: string,
   location: LocationRow | undefined,

@@ -1,9 +1,7 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import { toCount, toDbBoolean } from '../../db/columns.js';
-import type { Database, GeofenceRow, LocationRow, PunchRow } from '../../db/tables.js';
+import type { Database, Db, GeofenceRow, LocationRow, PunchRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
-
-type Db = Kysely<Database>;
 
 export interface PunchFilters {
   employeeId?: string | undefined;

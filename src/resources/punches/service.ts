@@ -1,13 +1,5 @@
-import type { Kysely } from 'kysely';
 import { toDbBoolean } from '../../db/columns.js';
-import type {
-  ClockStatus,
-  Database,
-  EmployeeRow,
-  PunchRow,
-  PunchType,
-  TimeEntryRow,
-} from '../../db/tables.js';
+import type { ClockStatus, Db, EmployeeRow, PunchRow, PunchType, TimeEntryRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { assertNotInFuture, parseInstant, secondsBetween } from '../../platform/http/instants.js';
@@ -27,8 +19,6 @@ import { geofenceVerdict } from './geofence.js';
 import * as repo from './repository.js';
 import type { CreatePunchInput, Punch } from './schema.js';
 import { toPunch } from './schema.js';
-
-type Db = Kysely<Database>;
 
 /**
  * The clock state machine: the status a punch of `type` moves the employee to from `status`, or the 409 that

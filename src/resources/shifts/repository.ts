@@ -1,9 +1,8 @@
-import type { Kysely, SelectQueryBuilder, Updateable } from 'kysely';
+import type { SelectQueryBuilder, Updateable } from 'kysely';
 import { toCount, toDbBoolean } from '../../db/columns.js';
-import type { Database, ShiftRow, ShiftsTable } from '../../db/tables.js';
+import type { Database, Db, ShiftRow, ShiftsTable } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 
-type Db = Kysely<Database>;
 export type ShiftUpdate = Updateable<ShiftsTable>;
 
 /** List filters. The service normalises their instants to the stored form (ISO-8601 UTC with milliseconds). */

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { toDbBoolean } from '../../db/columns.js';
-import type { Database, ShiftRow } from '../../db/tables.js';
+import type { Db, ShiftRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { parseInstant, parseOptionalInstant, parseTimeRange } from '../../platform/http/instants.js';
@@ -41,7 +40,7 @@ function checkTimes(
 
 /** Each id the input names must be an object of the account: 404 with the parameter named otherwise. */
 async function checkReferences(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   input: Pick<UpdateShiftInput, 'employeeId' | 'locationId' | 'positionId'>,
 ): Promise<void> {
@@ -51,7 +50,7 @@ async function checkReferences(
   await assertReferencesExist(db, accountId, { locationId: input.locationId, positionId: input.positionId });
 }
 
-async function load(db: Kysely<Database>, accountId: string, id: string): Promise<ShiftRow> {
+async function load(db: Db, accountId: string, id: string): Promise<ShiftRow> {
   const row = await repo.findShift(db, accountId, id);
   if (!row) throw notFound('Shift', id);
   return row;

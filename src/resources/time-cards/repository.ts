@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, TimeCardRow } from '../../db/tables.js';
-
-type Db = Kysely<Database>;
+import type { Db, TimeCardRow } from '../../db/tables.js';
 
 export async function findCard(db: Db, accountId: string, id: string): Promise<TimeCardRow | undefined> {
   return db

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { fromDbBoolean } from '../../db/columns.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { Database, PayPeriodRow, TimeCardRow } from '../../db/tables.js';
+import type { Db, PayPeriodRow, TimeCardRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
@@ -25,8 +24,6 @@ import {
 } from './overtime.js';
 import * as repo from './repository.js';
 import type { TimeCard } from './schema.js';
-
-type Db = Kysely<Database>;
 
 /**
  * How long before the first day of the computation an entry may have started and still be counted: no shift is a

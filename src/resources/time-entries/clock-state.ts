@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
-import type { ClockStatus, Database, EmployeeRow } from '../../db/tables.js';
+import { sql } from 'kysely';
+import type { ClockStatus, Db, EmployeeRow } from '../../db/tables.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
 import { withTouched } from '../change-events.js';
@@ -17,7 +17,7 @@ import { findEmployee } from '../employees/repository.js';
  * UPDATE is not, and it leaves `updated_at` alone: locking changes nothing visible about the employee.
  */
 export async function lockEmployee(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   employeeId: string,
 ): Promise<EmployeeRow | undefined> {
@@ -35,11 +35,7 @@ export async function lockEmployee(
  * The employee a punch or a new entry names, locked for the transaction: 404 with `param` employeeId when the
  * account has no such employee.
  */
-export async function lockNamedEmployee(
-  db: Kysely<Database>,
-  accountId: string,
-  employeeId: string,
-): Promise<EmployeeRow> {
+export async function lockNamedEmployee(db: Db, accountId: string, employeeId: string): Promise<EmployeeRow> {
   const employee = await lockEmployee(db, accountId, employeeId);
   if (!employee) throw notFound('Employee', employeeId, 'employeeId');
   return employee;
@@ -51,7 +47,7 @@ export async function lockNamedEmployee(
  * event returned here for the change to record.
  */
 export async function setClockStatus(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   employeeId: string,
   status: ClockStatus,

@@ -1,9 +1,8 @@
-import type { Insertable, Kysely, SelectQueryBuilder, Updateable } from 'kysely';
+import type { Insertable, SelectQueryBuilder, Updateable } from 'kysely';
 import { toCount } from '../../db/columns.js';
-import type { Database, TimeEntriesTable, TimeEntryRow } from '../../db/tables.js';
+import type { Database, Db, TimeEntriesTable, TimeEntryRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 
-type Db = Kysely<Database>;
 export type NewTimeEntryRow = Insertable<TimeEntriesTable>;
 export type TimeEntryUpdate = Updateable<TimeEntriesTable>;
 

@@ -1,7 +1,6 @@
 /** The rules punches and time entries share: who may go on the clock, and that one employee's time never overlaps. */
-import type { Kysely } from 'kysely';
 import { fromDbBoolean } from '../../db/columns.js';
-import type { Database, EmployeeRow } from '../../db/tables.js';
+import type { Db, EmployeeRow } from '../../db/tables.js';
 import { ApiError } from '../../platform/errors/api-error.js';
 import { findOverlappingTimeEntry } from './repository.js';
 
@@ -23,7 +22,7 @@ export function alreadyClockedIn(employeeId: string): ApiError {
 
 /** 409 time_entry_overlap when [start, end) — `end` null: open, to +∞ — shares time with another entry. */
 export async function assertNoOverlap(
-  db: Kysely<Database>,
+  db: Db,
   accountId: string,
   employeeId: string,
   extent: { start: string; end: string | null },

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database, TimeEntryRow } from '../../db/tables.js';
+import type { Db, TimeEntryRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import {
@@ -20,8 +19,6 @@ import * as repo from './repository.js';
 import { alreadyClockedIn, assertActive, assertNoOverlap } from './rules.js';
 import type { CreateTimeEntryInput, TimeEntry, UpdateTimeEntryInput } from './schema.js';
 import { toTimeEntry } from './schema.js';
-
-type Db = Kysely<Database>;
 
 /**
  * The time an entry covers, for the pay-period lock: start to end, or to now while it is open (the time it has

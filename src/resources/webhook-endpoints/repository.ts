@@ -1,7 +1,8 @@
-import type { Kysely, SelectQueryBuilder, Updateable } from 'kysely';
+import type { SelectQueryBuilder, Updateable } from 'kysely';
 import { toCount } from '../../db/columns.js';
 import type {
   Database,
+  Db,
   WebhookAttemptRow,
   WebhookDeliveriesTable,
   WebhookDeliveryRow,
@@ -11,8 +12,6 @@ import type {
   WebhookEndpointsTable,
 } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
-
-type Db = Kysely<Database>;
 
 export interface WebhookEndpointFilters {
   status?: WebhookEndpointStatus | undefined;

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Updateable } from 'kysely';
+import type { Updateable } from 'kysely';
 import { toDbJson } from '../../db/columns.js';
-import type {
-  Database,
-  WebhookAttemptRow,
-  WebhookEndpointRow,
-  WebhookEndpointsTable,
-} from '../../db/tables.js';
+import type { Db, WebhookAttemptRow, WebhookEndpointRow, WebhookEndpointsTable } from '../../db/tables.js';
 import { createWithinPlanCap } from '../../platform/accounts/plan-caps.js';
 import type { AppContext, ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
@@ -29,8 +24,6 @@ import {
   type WebhookEndpointWithSecret,
   type WebhookRecovery,
 } from './schema.js';
-
-type Db = Kysely<Database>;
 
 /**
  * What the webhook services need besides the database: the operator's URL policy and host resolution (the SSRF
