@@ -5,7 +5,7 @@ import { type DatabaseHandle, isShareable } from './db/database.js';
 import { KeyCache } from './platform/api-keys/cache.js';
 import { redactKeys } from './platform/api-keys/format.js';
 import { redisInvalidationPublisher, subscribeToInvalidations } from './platform/api-keys/invalidation.js';
-import { apiKeyRoutes } from './platform/api-keys/routes.js';
+import { callingKeyRoutes } from './platform/auth/routes.js';
 import type { AppContext } from './platform/context.js';
 import { registerApi } from './platform/http/api-plugin.js';
 import { apiPathOf } from './platform/http/api-request.js';
@@ -211,7 +211,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
 
   await registerDocs(app, config);
   await registerApi(app, context, (api) => {
-    apiKeyRoutes(api, context);
+    callingKeyRoutes(api, context);
     versionRoutes(api);
     resourceRoutes(api, context);
   });

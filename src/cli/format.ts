@@ -1,4 +1,4 @@
-import type { ApiKeyObject } from '../platform/api-keys/service.js';
+import type { ApiKeyObject } from '../platform/api-keys/key-row.js';
 
 /** Readable renderings for the commands' non-JSON output. */
 

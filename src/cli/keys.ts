@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { ApiKeyRow } from '../db/tables.js';
 import { getAccount } from '../platform/accounts/service.js';
 import type { FieldRestrictions } from '../platform/api-keys/field-restrictions.js';
+import type { ApiKeyObject } from '../platform/api-keys/key-row.js';
 import { findApiKeyById } from '../platform/api-keys/repository.js';
 import {
-  type ApiKeyObject,
   createApiKey,
   DEFAULT_ROLL_GRACE_SECONDS,
   listApiKeys,

@@ -10,32 +10,9 @@ import { ApiError, notFound } from '../errors/api-error.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
 import { ALWAYS_VISIBLE_FIELDS, type FieldRestrictions } from './field-restrictions.js';
 import { displayPrefixOf, generateApiKey, hashApiKey, last4Of } from './format.js';
+import { type ApiKeyObject, keyStatus, toApiKeyObject } from './key-row.js';
 import * as repo from './repository.js';
 import { FULL_ACCESS, isScope, isScopeResource } from './scopes.js';
-
-export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
-
-/**
- * The API (and CLI) shape of a key. Never contains the key itself. A type, not an interface: the `api_key.*`
- * events carry it as a plain record, which only type aliases are assignable to.
- */
-export type ApiKeyObject = {
-  id: string;
-  object: 'api_key';
-  name: string;
-  displayPrefix: string;
-  last4: string;
-  scopes: string[];
-  fieldRestrictions: FieldRestrictions | null;
-  status: ApiKeyStatus;
-  expiresAt: string | null;
-  rateLimitPerMinute: number | null;
-  createdBy: string;
-  replacedBy: string | null;
-  lastUsedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
 
 export interface CreateApiKeyInput {
   name: string;
@@ -50,50 +27,6 @@ export interface CreateApiKeyInput {
 export const DEFAULT_ROLL_GRACE_SECONDS = 24 * 3600;
 export const MAX_ROLL_GRACE_SECONDS = 7 * 24 * 3600;
 const MAX_RATE_LIMIT_PER_MINUTE = 100_000;
-
-export function keyStatus(row: Pick<ApiKeyRow, 'revoked_at' | 'expires_at'>, now: Date): ApiKeyStatus {
-  if (row.revoked_at) return 'revoked';
-  if (row.expires_at && row.expires_at <= now.toISOString()) return 'expired';
-  return 'active';
-}
-
-/** The row's JSON columns, parsed. */
-export interface ParsedKeyColumns {
-  readonly scopes: readonly string[];
-  readonly fieldRestrictions: FieldRestrictions | null;
-}
-
-export function parseKeyColumns(row: Pick<ApiKeyRow, 'scopes' | 'field_restrictions'>): ParsedKeyColumns {
-  return {
-    scopes: fromDbJson<string[]>(row.scopes),
-    fieldRestrictions: row.field_restrictions ? fromDbJson<FieldRestrictions>(row.field_restrictions) : null,
-  };
-}
-
-/** The API object of a key; `parsed` spares parsing its JSON columns again when the caller has them. */
-export function toApiKeyObject(
-  row: ApiKeyRow,
-  now: Date,
-  parsed: ParsedKeyColumns = parseKeyColumns(row),
-): ApiKeyObject {
-  return {
-    id: row.id,
-    object: 'api_key',
-    name: row.name,
-    displayPrefix: row.display_prefix,
-    last4: row.last4,
-    scopes: [...parsed.scopes],
-    fieldRestrictions: parsed.fieldRestrictions,
-    status: keyStatus(row, now),
-    expiresAt: row.expires_at,
-    rateLimitPerMinute: row.rate_limit_per_minute,
-    createdBy: row.created_by ?? 'operator',
-    replacedBy: row.rolled_to,
-    lastUsedAt: row.last_used_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 function normalizeScopes(scopes: readonly string[]): string[] {
   if (scopes.length === 0) {

@@ -1,5 +1,5 @@
 import type { Scope, ScopeResource } from '../api-keys/scopes.js';
-import type { Principal, RecognisedKey } from '../api-keys/verify.js';
+import type { Principal, RecognisedKey } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import type { VersionContext } from '../versioning/versions.js';
 

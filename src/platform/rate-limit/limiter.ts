@@ -10,7 +10,7 @@ import {
   SIGN_IN_FAILURES_PER_IP,
   SIGN_IN_WINDOW_MS,
 } from '../accounts/plans.js';
-import type { Principal } from '../api-keys/verify.js';
+import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../errors/api-error.js';
 import { rateLimitHeaders, retryAfterSeconds, shownBucket } from './headers.js';
 import type { Bucket, RateLimitResult } from './sliding-window.js';

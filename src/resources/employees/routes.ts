@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { principalOf } from '../../platform/auth/request.js';
 import type { AppContext } from '../../platform/context.js';
-import { principalOf } from '../../platform/http/principal.js';
 import { operation } from '../../platform/http/route-schema.js';
 import { pageRequest } from '../../platform/pagination/keyset.js';
 import { listEnvelope } from '../../platform/pagination/respond.js';

@@ -1,6 +1,6 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import { PLAN_LIMITS } from '../../../platform/accounts/plans.js';
-import type { ApiKeyObject } from '../../../platform/api-keys/service.js';
+import type { ApiKeyObject } from '../../../platform/api-keys/key-row.js';
 import {
   Alert,
   Dialog,

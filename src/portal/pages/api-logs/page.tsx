@@ -1,6 +1,6 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import type { ApiRequestLogRow } from '../../../db/tables.js';
-import type { ApiKeyObject } from '../../../platform/api-keys/service.js';
+import type { ApiKeyObject } from '../../../platform/api-keys/key-row.js';
 import { REFUSAL_BURST } from '../../../platform/request-log/refusal-burst.js';
 import type { HourlyCounts, SuspiciousKey } from '../../../platform/request-log/repository.js';
 import { Alert, maskedKey, PageHeader, Pager, type PagerLinks, swapLink } from '../../components.js';

@@ -1,12 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { toApiKeyObject } from '../api-keys/key-row.js';
+import { ApiKeySchema } from '../api-keys/schema.js';
 import type { AppContext } from '../context.js';
-import { principalOf } from '../http/principal.js';
 import { operation } from '../http/route-schema.js';
-import { ApiKeySchema } from './schema.js';
-import { toApiKeyObject } from './service.js';
+import { principalOf } from './request.js';
 
-export function apiKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
+/** GET /v1/api-key: who is calling, for integrations that check their own setup. */
+export function callingKeyRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/api-key',
     {

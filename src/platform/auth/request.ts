@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../api-keys/verify.js';
 import { ApiError } from '../errors/api-error.js';
+import type { Principal } from './principal.js';
 
 /** The authenticated caller of a key-authenticated route (set by the /v1 auth hook before any handler runs). */
 export function principalOf(request: FastifyRequest): Principal {

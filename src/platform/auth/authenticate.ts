@@ -1,24 +1,11 @@
-import type { AccountsTable } from '../../db/tables.js';
 import type { MaybePromise } from '../../shared/maybe-promise.js';
+import { hashApiKey, isWellFormedApiKey, KEY_LENGTH } from '../api-keys/format.js';
+import { keyStatus, parseKeyColumns } from '../api-keys/key-row.js';
+import { findKeyForAuth, type KeyAuthRow } from '../api-keys/repository.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors/api-error.js';
-import type { FieldRestrictions } from './field-restrictions.js';
-import { hashApiKey, isWellFormedApiKey, KEY_LENGTH } from './format.js';
-import { findKeyForAuth, type KeyAuthRow } from './repository.js';
-import { keyStatus, parseKeyColumns } from './service.js';
-
-/** Who is calling: the key and its account, as authentication established them. */
-export interface Principal {
-  readonly accountId: string;
-  readonly keyId: string;
-  readonly plan: AccountsTable['plan'];
-  readonly accountApiVersion: string | null;
-  readonly scopes: readonly string[];
-  readonly fieldRestrictions: FieldRestrictions | null;
-  readonly rateLimitPerMinute: number | null;
-  /** The key's stored row as verified (from the cache: at most 5 s old, and invalidated on every change). */
-  readonly key: KeyAuthRow;
-}
+import { bearerToken, unauthenticated } from './bearer.js';
+import type { Principal, RecognisedKey } from './principal.js';
 
 /**
  * The principal of each cached row, built once: a cache hit then costs a map lookup and the time-dependent checks,
@@ -43,43 +30,8 @@ function principalFor(row: KeyAuthRow): Principal {
   return principal;
 }
 
-/** The key a request named, found in the database: what the request log attributes a request to. */
-export interface RecognisedKey {
-  readonly accountId: string;
-  readonly keyId: string;
-}
-
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="punchclock"' };
-
-function unauthenticated(
-  code:
-    | 'api_key_missing'
-    | 'api_key_invalid'
-    | 'api_key_revoked'
-    | 'api_key_expired'
-    | 'api_key_owner_inactive',
-  message: string,
-): ApiError {
-  return new ApiError(code, message, { headers: CHALLENGE });
-}
-
 function malformedKey(): ApiError {
   return unauthenticated('api_key_invalid', 'The API key is malformed or fails its checksum.');
-}
-
-/** Extracts the token of `Authorization: Bearer <token>`; never echoes the token in errors. */
-export function bearerToken(header: string | undefined): string {
-  if (header === undefined || header.trim() === '') {
-    throw unauthenticated(
-      'api_key_missing',
-      'No API key provided. Send it as "Authorization: Bearer <key>".',
-    );
-  }
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  if (!match?.[1]) {
-    throw unauthenticated('api_key_invalid', 'The Authorization header must have the form "Bearer <key>".');
-  }
-  return match[1];
 }
 
 /**
