@@ -24,10 +24,13 @@ import type { Database, EmployeesTable, PunchesTable, TimeEntriesTable } from '.
 import { createAccountWithAdmin } from '../src/platform/accounts/service.js';
 import { createApiKey } from '../src/platform/api-keys/service.js';
 import { LATEST_API_VERSION } from '../src/platform/versioning/versions.js';
+import { EMPLOYEES } from '../src/resources/employees/resource.js';
 import { datesBetween } from '../src/resources/pay-periods/calendar.js';
 import { currentPayPeriodRow } from '../src/resources/pay-periods/service.js';
 import { updatePaySchedule } from '../src/resources/pay-schedule/service.js';
+import { PUNCHES } from '../src/resources/punches/resource.js';
 import { computePayPeriodCards } from '../src/resources/time-cards/service.js';
+import { TIME_ENTRIES } from '../src/resources/time-entries/resource.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { newId } from '../src/shared/ids.js';
 import { BENCH_RATE_LIMITS, ratio } from './support.js';
@@ -112,7 +115,7 @@ async function insertInBatches<R>(
 }
 
 async function seedEmployees(db: Db, accountId: string, count: number, at: string): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => newId('employee'));
+  const ids = Array.from({ length: count }, () => newId(EMPLOYEES));
   await insertInBatches(
     db,
     count,
@@ -146,7 +149,7 @@ function punchRow(
   timeEntryId: string | null,
 ): Insertable<PunchesTable> {
   return {
-    id: newId('punch'),
+    id: newId(PUNCHES),
     account_id: accountId,
     employee_id: employeeId,
     type,
@@ -174,7 +177,7 @@ function entryRow(
   endAt: string,
 ): Insertable<TimeEntriesTable> {
   return {
-    id: newId('timeEntry'),
+    id: newId(TIME_ENTRIES),
     account_id: accountId,
     employee_id: employeeId,
     start_at: startAt,

@@ -22,6 +22,7 @@ import { generateApiKey } from '../src/platform/api-keys/format.js';
 import { createApiKey } from '../src/platform/api-keys/service.js';
 import { DEFAULT_LIMIT } from '../src/platform/pagination/schema.js';
 import { LATEST_API_VERSION } from '../src/platform/versioning/versions.js';
+import { EMPLOYEES as EMPLOYEE_RESOURCE } from '../src/resources/employees/resource.js';
 import { newId } from '../src/shared/ids.js';
 import { BENCH_RATE_LIMITS, ratio, runLoad } from './support.js';
 
@@ -203,7 +204,7 @@ async function seedEmployees(
     for (let offset = 0; offset < EMPLOYEES; offset += SEED_BATCH) {
       const rows: NewEmployeeRow[] = [];
       for (let i = offset; i < Math.min(offset + SEED_BATCH, EMPLOYEES); i++) {
-        const id = newId('employee');
+        const id = newId(EMPLOYEE_RESOURCE);
         const at = new Date(start + i * 60_000).toISOString();
         ids.push(id);
         rows.push({

@@ -5,7 +5,6 @@ import { type DatabaseHandle, isShareable } from './db/database.js';
 import { KeyCache } from './platform/api-keys/cache.js';
 import { redactKeys } from './platform/api-keys/format.js';
 import { redisInvalidationPublisher, subscribeToInvalidations } from './platform/api-keys/invalidation.js';
-import { callingKeyRoutes } from './platform/auth/routes.js';
 import type { AppContext } from './platform/context.js';
 import { registerApi } from './platform/http/api-plugin.js';
 import { apiPathOf } from './platform/http/api-request.js';
@@ -27,13 +26,12 @@ import { RedisRateLimitStore } from './platform/rate-limit/redis-store.js';
 import type { RateLimitStore } from './platform/rate-limit/store.js';
 import { WorkerSink } from './platform/request-log/worker-sink.js';
 import { type RequestLogOptions, RequestLogWriter } from './platform/request-log/writer.js';
-import { versionRoutes } from './platform/versioning/routes.js';
 import { LATEST_API_VERSION, type VersionContext } from './platform/versioning/versions.js';
 import { type DispatcherOptions, WebhookDispatcher } from './platform/webhooks/dispatcher.js';
 import { httpSender, type WebhookSender } from './platform/webhooks/http-sender.js';
 import { type HostResolver, systemResolver } from './platform/webhooks/ssrf.js';
 import { registerPortal } from './portal/plugin.js';
-import { resourceRoutes } from './resources/routes.js';
+import { RESOURCE_MODULES, RESOURCES } from './resources/registry.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { newRequestId } from './shared/ids.js';
 import './platform/http/fastify-types.js';
@@ -132,6 +130,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     redis,
     database: deps.database,
     clock,
+    resources: RESOURCES,
     keyCache: new KeyCache(clock, {
       ...(redis ? { publish: redisInvalidationPublisher(redis, logInvalidationError) } : {}),
     }),
@@ -209,11 +208,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerResponseSerializer(app);
   registerValidators(app);
 
-  await registerDocs(app, config);
+  await registerDocs(app, config, RESOURCES);
   await registerApi(app, context, (api) => {
-    callingKeyRoutes(api, context);
-    versionRoutes(api);
-    resourceRoutes(api, context);
+    for (const module of RESOURCE_MODULES) module.register(api, context);
   });
   await registerPortal(app, context);
   opsRoutes(app, context);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { ApiKeyRow } from '../db/tables.js';
 import { getAccount } from '../platform/accounts/service.js';
-import type { FieldRestrictions } from '../platform/api-keys/field-restrictions.js';
 import type { ApiKeyObject } from '../platform/api-keys/key-row.js';
 import { findApiKeyById } from '../platform/api-keys/repository.js';
 import {
@@ -13,6 +12,7 @@ import {
   rollApiKey,
 } from '../platform/api-keys/service.js';
 import type { ServiceContext } from '../platform/context.js';
+import type { FieldRestrictions } from '../platform/descriptors/permissions.js';
 import { notFound } from '../platform/errors/api-error.js';
 import { keyDetails, keyTable, maskedKey, revealKey } from './format.js';
 import { collectFieldRestriction, parseCommaList, parseWholeNumber } from './options.js';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import type { FieldRestrictions } from '../platform/api-keys/field-restrictions.js';
-import { isScopeResource, SCOPE_RESOURCES } from '../platform/api-keys/scopes.js';
+import type { FieldRestrictions } from '../platform/descriptors/permissions.js';
+import { RESOURCES } from '../resources/registry.js';
 
 /** Option-argument parsers. Only the shape is checked here; the services judge the values. */
 
@@ -32,9 +32,9 @@ export function collectFieldRestriction(
       'Expected <resource>=<field>,<field>, for example employees=firstName,lastName.',
     );
   }
-  if (!isScopeResource(resource)) {
+  if (!RESOURCES.isScopeName(resource)) {
     throw new InvalidArgumentError(
-      `Unknown resource "${resource}". Resources: ${SCOPE_RESOURCES.join(', ')}.`,
+      `Unknown resource "${resource}". Resources: ${RESOURCES.scopes.map((scope) => scope.name).join(', ')}.`,
     );
   }
   return { ...previous, [resource]: [...(previous?.[resource] ?? []), ...fields] };

@@ -4,6 +4,7 @@ import { type DatabaseHandle, migrateToLatest } from '../db/database.js';
 import { KeyCache } from '../platform/api-keys/cache.js';
 import { redisInvalidationPublisher } from '../platform/api-keys/invalidation.js';
 import type { ServiceContext } from '../platform/context.js';
+import { RESOURCES } from '../resources/registry.js';
 import { openConfiguredDatabase } from '../server.js';
 import { systemClock } from '../shared/clock.js';
 
@@ -34,7 +35,7 @@ export async function withServices<T>(config: Config, work: (ctx: ServiceContext
       ...(redis ? { publish: redisInvalidationPublisher(redis, () => {}) } : {}),
     });
     try {
-      return await work({ database, clock: systemClock, keyCache });
+      return await work({ database, clock: systemClock, keyCache, resources: RESOURCES });
     } finally {
       await keyCache.settle();
       await redis?.quit();

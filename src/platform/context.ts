@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Clock } from '../shared/clock.js';
 import type { KeyCache } from './api-keys/cache.js';
+import type { ResourceRegistry } from './descriptors/registry.js';
 import type { AppMetrics } from './metrics/metrics.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
 import type { RequestLogWriter } from './request-log/writer.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   readonly database: DatabaseHandle;
   readonly clock: Clock;
   readonly keyCache: KeyCache;
+  /** Every resource of the API, from their descriptors: what the platform knows of the resources it serves. */
+  readonly resources: ResourceRegistry;
   /** The request log, and keys' lastUsedAt with it: buffered, written in batches (DESIGN §3.9). */
   readonly requestLog: RequestLogWriter;
   readonly metrics: AppMetrics;
@@ -31,4 +34,4 @@ export interface AppContext {
 }
 
 /** The part of the context that the operator CLI and the portal share with the API. */
-export type ServiceContext = Pick<AppContext, 'database' | 'clock' | 'keyCache'>;
+export type ServiceContext = Pick<AppContext, 'database' | 'clock' | 'keyCache' | 'resources'>;

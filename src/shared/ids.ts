@@ -1,31 +1,14 @@
 import { randomFillSync } from 'node:crypto';
 import { decodeTime, monotonicFactory } from 'ulid';
 
-/** Type prefixes of public ids (DESIGN §3.3). Ids are time-ordered, so sorting by id sorts by creation. */
-export const ID_PREFIX = {
-  account: 'acct',
-  user: 'usr',
-  apiKey: 'key',
-  employee: 'emp',
-  location: 'loc',
-  departmentCode: 'dep',
-  position: 'pos',
-  group: 'grp',
-  costCode: 'cst',
-  geofence: 'geo',
-  punch: 'pun',
-  timeEntry: 'ten',
-  payPeriod: 'ppd',
-  timeCard: 'tcd',
-  timeOff: 'tof',
-  shift: 'shf',
-  event: 'evt',
-  webhookEndpoint: 'we',
-  webhookDelivery: 'whd',
-  webhookAttempt: 'wha',
-} as const;
-
-export type IdKind = keyof typeof ID_PREFIX;
+/**
+ * What mints and recognises ids of one kind: its type prefix (DESIGN §3.3), `emp` in `emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H`.
+ * A resource's descriptor is one (its `idPrefix`); the platform's own objects (accounts, users, deliveries) declare
+ * theirs where they live. Ids are time-ordered, so sorting by id sorts by creation.
+ */
+export interface IdKind {
+  readonly idPrefix: string;
+}
 
 /**
  * ULID's default generator asks the OS for one random byte per character (16 calls per id), and every API request
@@ -45,7 +28,7 @@ function pooledRandom(): number {
 const nextUlid = monotonicFactory(pooledRandom);
 
 export function newId(kind: IdKind): string {
-  return `${ID_PREFIX[kind]}_${nextUlid()}`;
+  return `${kind.idPrefix}_${nextUlid()}`;
 }
 
 /**
@@ -55,8 +38,8 @@ export function newId(kind: IdKind): string {
 export function newIdAfter(kind: IdKind, previous: string | undefined): string {
   const id = newId(kind);
   if (previous === undefined || id > previous) return id;
-  const body = previous.slice(ID_PREFIX[kind].length + 1);
-  return `${ID_PREFIX[kind]}_${nextUlid(decodeTime(body) + 1)}`;
+  const body = previous.slice(kind.idPrefix.length + 1);
+  return `${kind.idPrefix}_${nextUlid(decodeTime(body) + 1)}`;
 }
 
 export function newRequestId(): string {
@@ -65,12 +48,12 @@ export function newRequestId(): string {
 
 const ULID_BODY = '[0-9A-HJKMNP-TV-Z]{26}';
 
-/** True when `value` has the shape of an id of this kind (it may still not exist). */
-export function isIdOf(kind: IdKind, value: string): boolean {
-  return new RegExp(`^${ID_PREFIX[kind]}_${ULID_BODY}$`).test(value);
-}
-
 /** JSON-schema pattern for an id of this kind, used in route schemas. */
 export function idPattern(kind: IdKind): string {
-  return `^${ID_PREFIX[kind]}_${ULID_BODY}$`;
+  return `^${kind.idPrefix}_${ULID_BODY}$`;
+}
+
+/** One id of this kind, the same everywhere in the docs' examples. */
+export function exampleId(kind: IdKind): string {
+  return `${kind.idPrefix}_01JD2X6Y3Z4A5B6C7D8E9F0G1H`;
 }

@@ -4,18 +4,21 @@ import type { Redis } from 'ioredis';
 import type { LogEvent } from 'kysely';
 import { type App, type AppDependencies, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import type { Dialect } from '../../src/db/database.js';
+import type { DatabaseHandle, Dialect } from '../../src/db/database.js';
 import { updateUser } from '../../src/platform/accounts/repository.js';
 import {
   type CreatedAccount,
   createAccountWithAdmin,
   setApiAccess,
 } from '../../src/platform/accounts/service.js';
-import type { FieldRestrictions } from '../../src/platform/api-keys/field-restrictions.js';
+import { KeyCache } from '../../src/platform/api-keys/cache.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
+import type { ServiceContext } from '../../src/platform/context.js';
+import type { FieldRestrictions } from '../../src/platform/descriptors/permissions.js';
 import type { RateLimitPolicy } from '../../src/platform/rate-limit/limiter.js';
 import { RedisRateLimitStore } from '../../src/platform/rate-limit/redis-store.js';
-import { ManualClock } from '../../src/shared/clock.js';
+import { RESOURCES } from '../../src/resources/registry.js';
+import { type Clock, ManualClock } from '../../src/shared/clock.js';
 import { openTestDatabase, type TestDatabase } from './dialects.js';
 
 export interface TestApp {
@@ -187,4 +190,9 @@ export async function call<T = Record<string, unknown>>(
 
 export interface ErrorBody {
   error: { type: string; code: string; message: string; param?: string; requestId: string };
+}
+
+/** What services need besides an app, for tests that run them against a database of their own. */
+export function serviceContext(database: DatabaseHandle, clock: Clock): ServiceContext {
+  return { database, clock, keyCache: new KeyCache(clock), resources: RESOURCES };
 }

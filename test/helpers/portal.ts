@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { USERS } from '../../src/platform/accounts/ids.js';
 import { hashPassword } from '../../src/platform/accounts/passwords.js';
 import { insertUser } from '../../src/platform/accounts/repository.js';
 import { newId } from '../../src/shared/ids.js';
@@ -140,7 +141,7 @@ export async function addPortalUser(
   role: 'administrator' | 'manager' | 'employee',
 ): Promise<{ id: string; email: string }> {
   const now = t.clock.now().toISOString();
-  const id = newId('user');
+  const id = newId(USERS);
   const email = `${role}.${id.toLowerCase()}@test.punchclock.test`;
   await insertUser(t.db.db, {
     id,

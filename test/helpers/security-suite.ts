@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import type { HTTPMethods } from 'fastify';
 import type { Dialect } from '../../src/db/database.js';
+import { USERS } from '../../src/platform/accounts/ids.js';
 import { insertUser } from '../../src/platform/accounts/repository.js';
 import type { CreatedAccount } from '../../src/platform/accounts/service.js';
 import { ApiError } from '../../src/platform/errors/api-error.js';
@@ -505,7 +506,7 @@ export async function addUser(
   options: { active?: boolean } = {},
 ): Promise<CreatedAccount> {
   const now = t.clock.now().toISOString();
-  const id = newId('user');
+  const id = newId(USERS);
   const email = `${role}.${id.toLowerCase()}@test.punchclock.test`;
   await insertUser(t.db.db, {
     id,

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { toDbJson } from '../../src/db/columns.js';
 import type { Database, WebhookDeliveryRow, WebhookEndpointRow } from '../../src/db/tables.js';
-import type { EventType } from '../../src/platform/webhooks/event-types.js';
+import { WEBHOOK_ENDPOINTS } from '../../src/platform/webhooks/endpoints/resource.js';
 import { emitEvents } from '../../src/platform/webhooks/outbox.js';
+import { EMPLOYEES } from '../../src/resources/employees/resource.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { newId } from '../../src/shared/ids.js';
 
@@ -24,7 +25,7 @@ export async function insertEndpoint(
 ): Promise<WebhookEndpointRow> {
   const now = clock.now().toISOString();
   const row: WebhookEndpointRow = {
-    id: newId('webhookEndpoint'),
+    id: newId(WEBHOOK_ENDPOINTS),
     account_id: accountId,
     description: null,
     enabled_events: toDbJson(['*']),
@@ -49,7 +50,7 @@ export function emitTestEvents(
   clock: Clock,
   accountId: string,
   count = 1,
-  type: EventType = 'employee.created',
+  type = 'employee.created',
 ): Promise<string[]> {
   return db.transaction().execute((trx) =>
     emitEvents(
@@ -58,7 +59,7 @@ export function emitTestEvents(
       accountId,
       Array.from({ length: count }, (_, i) => ({
         type,
-        object: { id: newId('employee'), object: 'employee', firstName: `Test ${i}`, lastName: 'Person' },
+        object: { id: newId(EMPLOYEES), object: 'employee', firstName: `Test ${i}`, lastName: 'Person' },
       })),
     ),
   );

@@ -5,7 +5,7 @@ import {
   getWebhookEndpoint,
   listWebhookDeliveries,
   listWebhookEndpoints,
-} from '../../src/resources/webhook-endpoints/service.js';
+} from '../../src/platform/webhooks/endpoints/service.js';
 import { createTestAccount, type TestAccount, type TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { addPortalUser, type PortalSignIn, portalRequest, signIn } from '../helpers/portal.js';

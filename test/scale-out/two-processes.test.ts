@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
-import { KeyCache } from '../../src/platform/api-keys/cache.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { serviceContext } from '../helpers/app.js';
 import { withSchemaLock } from '../helpers/dialects.js';
 import {
   buildServer,
@@ -44,7 +44,7 @@ describe('two server processes behave as one service', { skip }, () => {
       await client.query(`create schema ${schema}`);
       await migrateToLatest(database.db);
     });
-    const ctx = { database, clock: systemClock, keyCache: new KeyCache(systemClock) };
+    const ctx = serviceContext(database, systemClock);
     const { account, admin: user } = await createAccountWithAdmin(ctx, {
       name: 'Scale-out Co',
       plan: 'pro',

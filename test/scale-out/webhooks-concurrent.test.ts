@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/database.js';
 import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
-import { KeyCache } from '../../src/platform/api-keys/cache.js';
 import { WebhookDispatcher } from '../../src/platform/webhooks/dispatcher.js';
 import { httpSender } from '../../src/platform/webhooks/http-sender.js';
 import { noJitter } from '../../src/platform/webhooks/retry-schedule.js';
 import { systemResolver } from '../../src/platform/webhooks/ssrf.js';
 import { ManualClock } from '../../src/shared/clock.js';
+import { serviceContext } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/dialects.js';
 import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { emitTestEvents, insertEndpoint } from '../helpers/webhooks.js';
@@ -30,14 +30,11 @@ describe('webhook dispatchers on separate connection pools, one PostgreSQL outbo
     const clock = new ManualClock();
     const receiver = await WebhookReceiver.start({ clock });
     try {
-      const { account } = await createAccountWithAdmin(
-        { database, clock, keyCache: new KeyCache(clock) },
-        {
-          name: 'Concurrent dispatch',
-          plan: 'pro',
-          adminEmail: `dispatch-${Date.now()}@test.punchclock.test`,
-        },
-      );
+      const { account } = await createAccountWithAdmin(serviceContext(database, clock), {
+        name: 'Concurrent dispatch',
+        plan: 'pro',
+        adminEmail: `dispatch-${Date.now()}@test.punchclock.test`,
+      });
       for (let i = 0; i < ENDPOINTS; i++) {
         const endpoint = await insertEndpoint(database.db, clock, account.id, {
           url: `${receiver.url}/e${i}`,

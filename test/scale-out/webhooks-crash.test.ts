@@ -12,8 +12,8 @@ import {
   sqliteFileIn,
 } from '../../src/db/database.js';
 import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
-import { KeyCache } from '../../src/platform/api-keys/cache.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { serviceContext } from '../helpers/app.js';
 import { DIALECTS, withSchemaLock } from '../helpers/dialects.js';
 import {
   buildServer,
@@ -95,10 +95,11 @@ describe('webhook delivery survives a killed server process', () => {
         const eventIds: string[] = [];
         try {
           await migrateToLatest(database.db);
-          const { account } = await createAccountWithAdmin(
-            { database, clock: systemClock, keyCache: new KeyCache(systemClock) },
-            { name: 'Crash Co', plan: 'pro', adminEmail: `crash-${Date.now()}@test.punchclock.test` },
-          );
+          const { account } = await createAccountWithAdmin(serviceContext(database, systemClock), {
+            name: 'Crash Co',
+            plan: 'pro',
+            adminEmail: `crash-${Date.now()}@test.punchclock.test`,
+          });
           for (const endpointPath of ENDPOINTS) {
             const endpoint = await insertEndpoint(database.db, systemClock, account.id, {
               url: `${receiver.url}${endpointPath}`,

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
-import { KeyCache } from '../../src/platform/api-keys/cache.js';
 import { systemClock } from '../../src/shared/clock.js';
+import { serviceContext } from '../helpers/app.js';
 import { withSchemaLock } from '../helpers/dialects.js';
 import {
   buildServer,
@@ -49,10 +49,11 @@ describe('two processes dispatching from one PostgreSQL outbox', {
     const database = openDatabase({ databaseUrl: schemaUrl });
     try {
       await migrateToLatest(database.db);
-      const { account } = await createAccountWithAdmin(
-        { database, clock: systemClock, keyCache: new KeyCache(systemClock) },
-        { name: 'Two Co', plan: 'pro', adminEmail: `two-${schema}@test.punchclock.test` },
-      );
+      const { account } = await createAccountWithAdmin(serviceContext(database, systemClock), {
+        name: 'Two Co',
+        plan: 'pro',
+        adminEmail: `two-${schema}@test.punchclock.test`,
+      });
       for (const endpointPath of ENDPOINTS) {
         const endpoint = await insertEndpoint(database.db, systemClock, account.id, {
           url: `${receiver.url}${endpointPath}`,

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ulid } from 'ulid';
 import { generateApiKey, isWellFormedApiKey } from '../../src/platform/api-keys/format.js';
-import { ALL_SCOPES, isScope } from '../../src/platform/api-keys/scopes.js';
 import { revokeApiKey } from '../../src/platform/api-keys/service.js';
 import type { ErrorCode } from '../../src/platform/errors/catalogue.js';
+import { RESOURCES } from '../../src/resources/registry.js';
 import {
   createTestAccount,
   createTestApp,
@@ -225,7 +225,8 @@ for (const dialect of DIALECTS) {
           assert.equal(op.scope, undefined, `${op.label} is public but declares x-required-scope`);
         } else {
           assert.notEqual(op.scope, undefined, `${op.label} has no x-required-scope`);
-          if (op.scope !== null) assert.equal(isScope(op.scope as string), true, `${op.label}: ${op.scope}`);
+          if (op.scope !== null)
+            assert.equal(RESOURCES.isScope(op.scope as string), true, `${op.label}: ${op.scope}`);
         }
       }
     });
@@ -283,8 +284,8 @@ for (const dialect of DIALECTS) {
         if (op.scope !== null) {
           test(`a key with every scope but ${op.scope} → 403 missing_scope`, async () => {
             const { t, a } = world;
-            const scopes = ALL_SCOPES.filter((scope) => scope !== op.scope);
-            assert.equal(scopes.length, ALL_SCOPES.length - 1);
+            const scopes = RESOURCES.grantableScopes.filter((scope) => scope !== op.scope);
+            assert.equal(scopes.length, RESOURCES.grantableScopes.length - 1);
             const { key } = await createTestKey(t, a, scopes, { name: 'All but one' });
             const response = await send(t, op.method, fillPath(op.path, ownFixture(world.fixturesOfA, op)), {
               authorization: bearer(key),

@@ -5,6 +5,7 @@ import { isValidTimeZone } from '../../shared/timezones.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, notFound } from '../errors/api-error.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
+import { ACCOUNTS, USERS } from './ids.js';
 import { generatePassword, hashPassword } from './passwords.js';
 import { isPlan, PLANS, type Plan } from './plans.js';
 import * as repo from './repository.js';
@@ -101,7 +102,7 @@ export async function createAccountWithAdmin(
 
   const now = ctx.clock.now().toISOString();
   const account: AccountRow = {
-    id: newId('account'),
+    id: newId(ACCOUNTS),
     name,
     plan,
     timezone,
@@ -111,7 +112,7 @@ export async function createAccountWithAdmin(
     updated_at: now,
   };
   const admin: UserRow = {
-    id: newId('user'),
+    id: newId(USERS),
     account_id: account.id,
     email,
     name: input.adminName ?? 'Administrator',

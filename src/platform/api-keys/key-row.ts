@@ -2,7 +2,7 @@
 // columns) and as the API object that management, the CLI, the portal and GET /v1/api-key return.
 import { fromDbJson } from '../../db/columns.js';
 import type { ApiKeyRow } from '../../db/tables.js';
-import type { FieldRestrictions } from './field-restrictions.js';
+import type { FieldRestrictions } from '../descriptors/permissions.js';
 
 export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
 

@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { idPattern } from '../../shared/ids.js';
+import { API_KEYS } from './resource.js';
 
 const nullableDateTime = (description: string) =>
   Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description });
 
 export const ApiKeySchema = Type.Object(
   {
-    id: Type.String({ pattern: idPattern('apiKey'), examples: ['key_01JD2X6Y3Z4A5B6C7D8E9F0G1H'] }),
+    id: Type.String({ pattern: idPattern(API_KEYS), examples: ['key_01JD2X6Y3Z4A5B6C7D8E9F0G1H'] }),
     object: Type.Literal('api_key'),
     name: Type.String({ description: 'What the key is for.', examples: ['Payroll sync'] }),
     displayPrefix: Type.String({

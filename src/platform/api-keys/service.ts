@@ -1,18 +1,19 @@
-import { fromDbJson, toDbJson } from '../../db/columns.js';
+import { toDbJson } from '../../db/columns.js';
 import type { ApiKeyRow } from '../../db/tables.js';
-import { recordChange } from '../../resources/change-events.js';
-import { RESTRICTABLE_FIELDS } from '../../resources/field-catalogue.js';
 import { newId } from '../../shared/ids.js';
 import { PLAN_LIMITS } from '../accounts/plans.js';
 import { findAccount, findUser, lockAccount, pinApiVersionIfUnset } from '../accounts/repository.js';
 import type { ServiceContext } from '../context.js';
+import { ALWAYS_VISIBLE_FIELDS, type FieldRestrictions, FULL_ACCESS } from '../descriptors/permissions.js';
+import type { ResourceRegistry } from '../descriptors/registry.js';
 import { ApiError, notFound } from '../errors/api-error.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
-import { ALWAYS_VISIBLE_FIELDS, type FieldRestrictions } from './field-restrictions.js';
+import { domainEvent } from '../webhooks/change-events.js';
+import { recordChange } from '../webhooks/outbox.js';
 import { displayPrefixOf, generateApiKey, hashApiKey, last4Of } from './format.js';
 import { type ApiKeyObject, keyStatus, toApiKeyObject } from './key-row.js';
 import * as repo from './repository.js';
-import { FULL_ACCESS, isScope, isScopeResource } from './scopes.js';
+import { API_KEYS } from './resource.js';
 
 export interface CreateApiKeyInput {
   name: string;
@@ -28,14 +29,14 @@ export const DEFAULT_ROLL_GRACE_SECONDS = 24 * 3600;
 export const MAX_ROLL_GRACE_SECONDS = 7 * 24 * 3600;
 const MAX_RATE_LIMIT_PER_MINUTE = 100_000;
 
-function normalizeScopes(scopes: readonly string[]): string[] {
+function normalizeScopes(resources: ResourceRegistry, scopes: readonly string[]): string[] {
   if (scopes.length === 0) {
     throw new ApiError('parameter_invalid', 'A key needs at least one scope (or "*" for full access).', {
       param: 'scopes',
     });
   }
   for (const scope of scopes) {
-    if (scope !== FULL_ACCESS && !isScope(scope)) {
+    if (scope !== FULL_ACCESS && !resources.isScope(scope)) {
       throw new ApiError(
         'parameter_invalid',
         `Unknown scope "${scope}". Scopes look like "employees:read".`,
@@ -48,13 +49,16 @@ function normalizeScopes(scopes: readonly string[]): string[] {
   return scopes.includes(FULL_ACCESS) ? [FULL_ACCESS] : [...new Set(scopes)].sort();
 }
 
-function normalizeFieldRestrictions(input: FieldRestrictions | null | undefined): FieldRestrictions | null {
+function normalizeFieldRestrictions(
+  resources: ResourceRegistry,
+  input: FieldRestrictions | null | undefined,
+): FieldRestrictions | null {
   if (!input || Object.keys(input).length === 0) return null;
   const out: FieldRestrictions = {};
   for (const [resource, fields] of Object.entries(input)) {
     const param = `fieldRestrictions.${resource}`;
-    const known = isScopeResource(resource) ? RESTRICTABLE_FIELDS[resource] : undefined;
-    if (!isScopeResource(resource) || !known) {
+    const known = resources.restrictableFields(resource);
+    if (!known) {
       throw new ApiError('parameter_invalid', `Field restrictions are not available for "${resource}".`, {
         param,
       });
@@ -140,14 +144,14 @@ export async function createApiKey(
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
   const name = normalizeName(input.name);
-  const scopes = normalizeScopes(input.scopes);
-  const fieldRestrictions = normalizeFieldRestrictions(input.fieldRestrictions);
+  const scopes = normalizeScopes(ctx.resources, input.scopes);
+  const fieldRestrictions = normalizeFieldRestrictions(ctx.resources, input.fieldRestrictions);
   const expiresAt = normalizeExpiry(input.expiresAt, now);
   const rateLimitPerMinute = normalizeRateLimit(input.rateLimitPerMinute);
 
   const key = generateApiKey();
   const row: ApiKeyRow = {
-    id: newId('apiKey'),
+    id: newId(API_KEYS),
     account_id: accountId,
     name,
     key_hash: hashApiKey(key),
@@ -181,7 +185,7 @@ export async function createApiKey(
     }
     await repo.insertApiKey(trx, row);
     await pinApiVersionIfUnset(trx, accountId, LATEST_API_VERSION, nowIso);
-    return { result: undefined, events: [{ type: 'api_key.created', object }] };
+    return { result: undefined, events: [domainEvent(API_KEYS, 'created', object)] };
   });
   return { object, key };
 }
@@ -222,7 +226,7 @@ export async function revokeApiKey(
     const row = await repo.findApiKey(trx, accountId, keyId);
     if (!row) throw notFound('API key', keyId);
     const object = toApiKeyObject(row, now);
-    return { result: object, events: [{ type: 'api_key.revoked', object }] };
+    return { result: object, events: [domainEvent(API_KEYS, 'revoked', object)] };
   });
   ctx.keyCache.invalidateKey(keyId);
   return revoked ?? getApiKey(ctx, accountId, keyId);
@@ -243,7 +247,7 @@ export async function revokeAllApiKeys(
     );
     return {
       result: rows.length,
-      events: rows.map((row) => ({ type: 'api_key.revoked' as const, object: toApiKeyObject(row, now) })),
+      events: rows.map((row) => domainEvent(API_KEYS, 'revoked', toApiKeyObject(row, now))),
     };
   });
   ctx.keyCache.invalidateAccount(accountId);
@@ -287,7 +291,7 @@ export async function rollApiKey(
   const nowIso = now.toISOString();
   const replacement: ApiKeyRow = {
     ...old,
-    id: newId('apiKey'),
+    id: newId(API_KEYS),
     key_hash: hashApiKey(key),
     display_prefix: displayPrefixOf(key),
     last4: last4Of(key),
@@ -309,10 +313,7 @@ export async function rollApiKey(
     const rolledObject = toApiKeyObject(rolled, now);
     return {
       result: rolledObject,
-      events: [
-        { type: 'api_key.rolled', object: rolledObject },
-        { type: 'api_key.created', object },
-      ],
+      events: [domainEvent(API_KEYS, 'rolled', rolledObject), domainEvent(API_KEYS, 'created', object)],
     };
   });
   ctx.keyCache.invalidateKey(keyId);

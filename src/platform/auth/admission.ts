@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { andThen, type MaybePromise } from '../../shared/maybe-promise.js';
-import { grants } from '../api-keys/scopes.js';
 import type { AppContext } from '../context.js';
+import { grants } from '../descriptors/permissions.js';
 import { ApiError } from '../errors/api-error.js';
 import { requestedVersion } from '../versioning/request-version.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';

@@ -1,6 +1,6 @@
 import type { AccountsTable } from '../../db/tables.js';
-import type { FieldRestrictions } from '../api-keys/field-restrictions.js';
 import type { KeyAuthRow } from '../api-keys/repository.js';
+import type { FieldRestrictions } from '../descriptors/permissions.js';
 
 /** Who is calling: the key and its account, as authentication established them. */
 export interface Principal {

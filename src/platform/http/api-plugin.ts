@@ -1,12 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { MaybePromise } from '../../shared/maybe-promise.js';
-import {
-  assertWritableFields,
-  type FieldRestrictions,
-  restrictObject,
-} from '../api-keys/field-restrictions.js';
 import { admitRequest } from '../auth/admission.js';
 import type { AppContext } from '../context.js';
+import { assertWritableFields } from '../descriptors/permissions.js';
+import { projectBody, readableFields } from '../descriptors/projection.js';
 import { registerIdempotency } from '../idempotency/hooks.js';
 import { LATEST_API_VERSION, renderForVersion } from '../versioning/versions.js';
 import { CORS_RESPONSE_HEADERS, registerCorsPreflight } from './cors.js';
@@ -14,24 +11,6 @@ import { routeNotFound } from './error-handler.js';
 import { parseInstant } from './instants.js';
 import { addRouteHook, isWriteRoute } from './route-hooks.js';
 import './fastify-types.js';
-
-function restrictionFor(request: FastifyRequest): readonly string[] | undefined {
-  const resource = request.routeConfig.resource;
-  const restrictions: FieldRestrictions | null | undefined = request.principal?.fieldRestrictions;
-  return resource && restrictions ? restrictions[resource] : undefined;
-}
-
-function restrictPayload(payload: unknown, allowed: readonly string[]): unknown {
-  if (typeof payload !== 'object' || payload === null || 'error' in payload) return payload;
-  const body = payload as Record<string, unknown>;
-  if (body.object === 'list' && Array.isArray(body.data)) {
-    return {
-      ...body,
-      data: body.data.map((item) => restrictObject(item as Record<string, unknown>, allowed)),
-    };
-  }
-  return restrictObject(body, allowed);
-}
 
 /** Lists take `updatedSince` (listQuerySchema); only their routes carry the hook below. */
 function acceptsUpdatedSince(route: RouteOptions): boolean {
@@ -67,10 +46,11 @@ function checkWritableFields(
   _reply: FastifyReply,
   done: (error?: Error) => void,
 ): void {
-  const allowed = restrictionFor(request);
+  const { principal } = request;
   const resource = request.routeConfig.resource;
   try {
-    if (allowed && resource) assertWritableFields(request.body, resource, allowed);
+    const allowed = principal && resource ? readableFields(principal, resource) : undefined;
+    if (allowed && resource?.scope) assertWritableFields(request.body, resource.scope.name, allowed);
     done();
   } catch (error) {
     done(error as Error);
@@ -121,8 +101,9 @@ export async function registerApi(
 
       api.addHook('preSerialization', (request, reply, payload: unknown, done) => {
         if (reply.statusCode >= 400) return done(null, payload);
-        const allowed = restrictionFor(request);
-        const restricted = allowed ? restrictPayload(payload, allowed) : payload;
+        const { principal } = request;
+        const resource = request.routeConfig.resource;
+        const restricted = principal && resource ? projectBody(principal, resource, payload) : payload;
         const version = request.apiVersion ?? LATEST_API_VERSION;
         if (version === LATEST_API_VERSION) return done(null, restricted);
         // Older shapes are not described by the latest response schema, so they are written as plain JSON.

@@ -1,6 +1,6 @@
-import type { Scope, ScopeResource } from '../api-keys/scopes.js';
 import type { Principal, RecognisedKey } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
+import type { ResourceDescriptor } from '../descriptors/descriptor.js';
 import type { VersionContext } from '../versioning/versions.js';
 
 declare module 'fastify' {
@@ -8,9 +8,9 @@ declare module 'fastify' {
     /** `none` for public /v1 routes (GET /v1/versions); every other /v1 route authenticates with a key. */
     auth?: 'key' | 'none';
     /** The scope the route requires; `null` means any valid key (GET /v1/api-key). Declared on every /v1 route. */
-    scope?: Scope | null;
-    /** The resource whose field restrictions apply to this route's responses and writes. */
-    resource?: ScopeResource;
+    scope?: string | null;
+    /** The resource the route serves: its objects reach the caller through the key's permissions on it. */
+    resource?: ResourceDescriptor;
   }
   interface FastifyInstance {
     /** The process's services and state (database, clock, key cache), for the CLI-free entry points. */

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
+import type { ResourceRegistry } from '../descriptors/registry.js';
 import { swaggerOptions } from './document.js';
 
 export const OPENAPI_PATH = '/openapi.json';
@@ -15,8 +16,12 @@ export const DOCS_PATH = '/docs';
  * everything that would reach a third-party host from a reader's browser, so the docs work on an air-gapped
  * install and an API key typed into "Test request" only ever goes to this server.
  */
-export async function registerDocs(app: FastifyInstance, config: Config): Promise<void> {
-  await app.register(swagger, swaggerOptions(config.publicUrl));
+export async function registerDocs(
+  app: FastifyInstance,
+  config: Config,
+  registry: ResourceRegistry,
+): Promise<void> {
+  await app.register(swagger, swaggerOptions(config.publicUrl, registry));
 
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async (_request, reply) => {
     // Readable from other origins so tools (code generators, Postman, a hosted Scalar) can import it.

@@ -5,7 +5,7 @@ import {
   PLAN_LIMITS,
   PLANS,
 } from '../accounts/plans.js';
-import { SCOPE_RESOURCES } from '../api-keys/scopes.js';
+import type { ResourceRegistry } from '../descriptors/registry.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
 import { API_VERSIONS, LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from '../versioning/versions.js';
 import { webhooksSection } from '../webhooks/openapi.js';
@@ -142,13 +142,15 @@ function errorTable(): string {
   return ['| status | type | code | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-const DESCRIPTION = `
+/** The document's introduction: authentication, versions, pagination, limits, idempotency and errors. */
+function description(registry: ResourceRegistry): string {
+  return `
 Punchclock's developer API: employees, punches, time entries, time cards, time off, schedules and more.
 
 ## Authentication
 Send your key on every request: \`Authorization: Bearer pc_live_...\`. Keys are created by account administrators
 (or issued by your operator) with explicit scopes of the form \`{resource}:read\` / \`{resource}:write\`
-(\`write\` does not imply \`read\`), or \`*\` for full access. Scope resources: ${SCOPE_RESOURCES.map((r) => `\`${r}\``).join(', ')}.
+(\`write\` does not imply \`read\`), or \`*\` for full access. Scope resources: ${registry.scopes.map((scope) => `\`${scope.name}\``).join(', ')}.
 A missing or invalid key gets **401**; a valid key without the endpoint's scope gets **403** \`missing_scope\`.
 A key may also carry field restrictions: responses then contain only the permitted fields, and writes to other
 fields get **403** \`field_not_permitted\`.
@@ -191,75 +193,25 @@ The \`requestId\` is also in the \`X-Request-Id\` header of every response.
 
 ${errorTable()}
 `.trim();
+}
 
-/** Tags in the order the docs list them. Every tag an operation uses must be declared here (a test checks). */
-const TAGS = [
-  { name: 'Employees', description: 'People whose time is tracked.' },
-  {
-    name: 'Locations',
-    description:
-      'Sites where employees work: address, time zone, coordinates and how geofences are enforced.',
-  },
-  {
-    name: 'Department codes',
-    description: 'Departments that employees, punches and time entries belong to.',
-  },
-  { name: 'Positions', description: 'Jobs or roles that employees hold and shifts are planned for.' },
-  { name: 'Groups', description: 'Named sets of employees, such as crews or teams.' },
-  { name: 'Cost codes', description: 'Jobs, projects or tasks that punches and time entries are costed to.' },
-  { name: 'Geofences', description: 'Circles on the map that decide whether a punch happened on site.' },
-  {
-    name: 'Punches',
-    description: 'Clock events (in, out, break start, break end) that move an employee on and off the clock.',
-  },
-  {
-    name: 'Time entries',
-    description: 'Worked intervals, from punches or entered by a manager; corrections are made here.',
-  },
-  { name: 'Shifts', description: 'The schedule: planned work, assigned to an employee or open.' },
-  {
-    name: 'Pay schedule',
-    description: 'How pay periods repeat and how worked hours split into regular, overtime and double time.',
-  },
-  {
-    name: 'Pay periods',
-    description: 'The periods of the pay schedule; locking one freezes the time inside it.',
-  },
-  {
-    name: 'Time cards',
-    description:
-      'Per employee per pay period: worked, regular, overtime, double-time and PTO seconds, day by day.',
-  },
-  { name: 'Time off', description: 'Requests for vacation, sick and other leave, and their approval.' },
-  {
-    name: 'Webhook endpoints',
-    description:
-      'URLs that receive every change as a signed event (Standard Webhooks), with deliveries, retries, replay and recovery.',
-  },
-  {
-    name: 'Events',
-    description: 'The change feed: every change of the account, deletions included, for clients that poll.',
-  },
-  {
-    name: 'API keys',
-    description: 'The calling key: check which account and scopes an integration runs with.',
-  },
-  { name: 'Versions', description: 'API versions and the changes each one introduced.' },
-];
-
-export function swaggerOptions(publicUrl: string): SwaggerOptions {
+/**
+ * The OpenAPI document's options. Its tags are the resources' (the registry's order is the docs' order): every tag an
+ * operation uses is declared, since operations take their tag from their resource.
+ */
+export function swaggerOptions(publicUrl: string, registry: ResourceRegistry): SwaggerOptions {
   return {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'Punchclock API',
         version: LATEST_API_VERSION,
-        description: DESCRIPTION,
+        description: description(registry),
         contact: { name: 'Punchclock', url: `${publicUrl}/docs` },
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
       servers: [{ url: publicUrl, description: 'This Punchclock server' }],
-      tags: TAGS,
+      tags: registry.tags.map(({ name, description }) => ({ name, description })),
       components: {
         securitySchemes: {
           bearerAuth: {
@@ -287,6 +239,7 @@ export function swaggerOptions(publicUrl: string): SwaggerOptions {
       return enrichDocument(
         documentObject.openapiObject as Json,
         publicUrl,
+        registry,
       ) as typeof documentObject.openapiObject;
     },
   };
@@ -475,13 +428,13 @@ function enrichOperation(document: Json, path: string, method: string, op: Json,
  * header, request and response examples and code samples in four languages.
  * Kept here so route definitions stay about their own resource.
  */
-export function enrichDocument(document: Json, publicUrl: string): Json {
+export function enrichDocument(document: Json, publicUrl: string, registry: ResourceRegistry): Json {
   addSharedComponents(document);
   const paths = (document.paths ?? {}) as Record<string, Record<string, Json>>;
   for (const [path, item] of Object.entries(paths)) {
     if (!path.startsWith('/v1/')) continue;
     for (const [method, op] of Object.entries(item)) enrichOperation(document, path, method, op, publicUrl);
   }
-  document.webhooks = webhooksSection(document);
+  document.webhooks = webhooksSection(document, registry);
   return document;
 }

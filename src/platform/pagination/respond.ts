@@ -1,5 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 
+/** One page of a list, as services return it: the objects, whether more follow, and how to count them all. */
+export interface Page<T> {
+  items: T[];
+  hasMore: boolean;
+  countTotal: () => Promise<number>;
+}
+
 export interface ListEnvelope<T> {
   object: 'list';
   data: T[];

@@ -1,5 +1,5 @@
 import { type TProperties, type TSchema, Type } from '@sinclair/typebox';
-import { ID_PREFIX, type IdKind, idPattern } from '../../shared/ids.js';
+import { exampleId, type IdKind, idPattern } from '../../shared/ids.js';
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
@@ -11,7 +11,7 @@ export function listQuerySchema<F extends TProperties>(kind: IdKind, filters: F)
       Type.String({
         pattern: idPattern(kind),
         description,
-        examples: [`${ID_PREFIX[kind]}_01JD2X6Y3Z4A5B6C7D8E9F0G1H`],
+        examples: [exampleId(kind)],
       }),
     );
   return Type.Object(

@@ -1,7 +1,6 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { operation } from '../http/route-schema.js';
+import { resourceModule } from '../http/resource-routes.js';
+import { VERSIONS } from './resource.js';
 import { API_VERSIONS, LATEST_API_VERSION } from './versions.js';
 
 const VersionList = Type.Object(
@@ -41,23 +40,19 @@ const VersionList = Type.Object(
   { description: 'The API versions this server supports.' },
 );
 
-export function versionRoutes(app: FastifyInstance): void {
-  app.withTypeProvider<TypeBoxTypeProvider>().get(
-    '/versions',
+/** GET /v1/versions: the versions this server supports, for anyone. */
+export const versionRoutes = resourceModule(VERSIONS, (routes) => {
+  routes.publicRoute(
     {
-      config: { auth: 'none' },
-      schema: operation(
-        {
-          operationId: 'listApiVersions',
-          summary: 'List API versions',
-          description: 'Every supported version, newest first, with the changes it introduced. Needs no key.',
-          tags: ['Versions'],
-        },
-        { response: { 200: VersionList } },
-        { public: true },
-      ),
+      method: 'GET',
+      url: '/versions',
+      access: 'public',
+      operationId: 'listApiVersions',
+      summary: 'List API versions',
+      description: 'Every supported version, newest first, with the changes it introduced. Needs no key.',
+      response: { 200: VersionList },
     },
-    async () => ({
+    () => ({
       object: 'list' as const,
       latest: LATEST_API_VERSION,
       data: API_VERSIONS.map((v) => ({
@@ -69,4 +64,4 @@ export function versionRoutes(app: FastifyInstance): void {
       })),
     }),
   );
-}
+});

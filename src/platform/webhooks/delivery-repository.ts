@@ -1,14 +1,23 @@
+import type { Updateable } from 'kysely';
+import { toCount } from '../../db/columns.js';
 import { isPostgres } from '../../db/database.js';
 import type {
   Db,
   EventRow,
+  WebhookAttemptRow,
   WebhookAttemptsTable,
   WebhookDeliveriesTable,
+  WebhookDeliveryRow,
+  WebhookDeliveryStatus,
   WebhookEndpointRow,
 } from '../../db/tables.js';
+import { keysetPage, type PageRequest } from '../pagination/keyset.js';
+import { lockEnabledEndpointUnlessLocked } from './endpoint-repository.js';
 
 /**
- * The dispatcher's queries. A delivery is due when it is pending, its next attempt is not in the future, and no live
+ * The webhook_deliveries and webhook_attempts tables: the dispatcher's queries, and the deliveries API's.
+ *
+ * A delivery is due when it is pending, its next attempt is not in the future, and no live
  * claim holds it (`claimed_until` null or past: a past claim was abandoned by a process that died). Every query is
  * filtered by account, except `endpointsWithDueDeliveries`: the dispatcher serves all accounts, and that query only
  * finds which endpoints to look at next.
@@ -59,16 +68,7 @@ export async function claimDueDeliveries(
   endpoint: DueEndpoint,
   window: ClaimWindow,
 ): Promise<string[]> {
-  const postgres = isPostgres(trx);
-  const locked = await trx
-    .selectFrom('webhook_endpoints')
-    .select('id')
-    .where('account_id', '=', endpoint.accountId)
-    .where('id', '=', endpoint.endpointId)
-    .where('status', '=', 'enabled')
-    .$if(postgres, (qb) => qb.forUpdate().skipLocked())
-    .executeTakeFirst();
-  if (!locked) return [];
+  if (!(await lockEnabledEndpointUnlessLocked(trx, endpoint.accountId, endpoint.endpointId))) return [];
 
   const inFlight = await trx
     .selectFrom('webhook_deliveries')
@@ -93,7 +93,7 @@ export async function claimDueDeliveries(
     .orderBy('event_id')
     .orderBy('id')
     .limit(room)
-    .$if(postgres, (qb) => qb.forUpdate().skipLocked())
+    .$if(isPostgres(trx), (qb) => qb.forUpdate().skipLocked())
     .execute();
   const ids = due.map((row) => row.id);
   if (ids.length === 0) return [];
@@ -209,42 +209,6 @@ export async function settleDelivery(
   return result.numUpdatedRows > 0n;
 }
 
-/**
- * The endpoint of a delivery whose outcome is being written, locked on PostgreSQL until the transaction ends: the
- * outcomes of its concurrent deliveries then judge its health one after another. Locked before any delivery row,
- * the order the claim takes too, so the two never deadlock.
- */
-export async function lockEndpointRow(
-  trx: Db,
-  accountId: string,
-  endpointId: string,
-): Promise<WebhookEndpointRow | undefined> {
-  return trx
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', endpointId)
-    .$if(isPostgres(trx), (qb) => qb.forUpdate())
-    .executeTakeFirst();
-}
-
-export type EndpointHealthChange = Partial<
-  Pick<WebhookEndpointRow, 'status' | 'disabled_reason' | 'failing_since' | 'updated_at'>
->;
-
-export async function updateEndpointHealth(
-  trx: Db,
-  endpoint: Pick<WebhookEndpointRow, 'account_id' | 'id'>,
-  changes: EndpointHealthChange,
-): Promise<void> {
-  await trx
-    .updateTable('webhook_endpoints')
-    .set(changes)
-    .where('account_id', '=', endpoint.account_id)
-    .where('id', '=', endpoint.id)
-    .execute();
-}
-
 /** A disabled endpoint receives nothing more: what was still pending for it fails, claimed or not. */
 export async function failPendingDeliveries(
   db: Db,
@@ -266,4 +230,150 @@ export async function failPendingDeliveries(
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
     .execute();
+}
+
+export interface WebhookDeliveryFilters {
+  status?: WebhookDeliveryStatus | undefined;
+  updatedSince?: string | undefined;
+}
+
+/** A delivery with the type of its event, as the API shows it. */
+export type DeliveryWithEvent = WebhookDeliveryRow & { event_type: string };
+
+export async function insertDeliveries(db: Db, rows: readonly WebhookDeliveryRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
+}
+
+/** The endpoint's deliveries and their attempts: nothing can reach them once the endpoint is gone. */
+export async function deleteDeliveriesOfEndpoint(
+  db: Db,
+  accountId: string,
+  endpointId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('webhook_attempts')
+    .where('account_id', '=', accountId)
+    .where('delivery_id', 'in', (eb) =>
+      eb
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('endpoint_id', '=', endpointId),
+    )
+    .execute();
+  await db
+    .deleteFrom('webhook_deliveries')
+    .where('account_id', '=', accountId)
+    .where('endpoint_id', '=', endpointId)
+    .execute();
+}
+
+/**
+ * The account's deliveries (of one endpoint, with filters) joined to their events, whose type the API shows; the
+ * account filter applies to both tables. The page and the count select from the same rows.
+ */
+function deliveriesOf(db: Db, accountId: string, endpointId?: string, filters: WebhookDeliveryFilters = {}) {
+  let q = db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('events', (join) =>
+      join.onRef('events.id', '=', 'webhook_deliveries.event_id').on('events.account_id', '=', accountId),
+    )
+    .where('webhook_deliveries.account_id', '=', accountId);
+  if (endpointId !== undefined) q = q.where('webhook_deliveries.endpoint_id', '=', endpointId);
+  if (filters.status) q = q.where('webhook_deliveries.status', '=', filters.status);
+  if (filters.updatedSince) q = q.where('webhook_deliveries.updated_at', '>=', filters.updatedSince);
+  return q;
+}
+
+function withEventType(query: ReturnType<typeof deliveriesOf>) {
+  return query.selectAll('webhook_deliveries').select('events.type as event_type');
+}
+
+export async function insertDelivery(db: Db, row: WebhookDeliveryRow): Promise<void> {
+  await db.insertInto('webhook_deliveries').values(row).execute();
+}
+
+export async function findDelivery(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<DeliveryWithEvent | undefined> {
+  return withEventType(deliveriesOf(db, accountId))
+    .where('webhook_deliveries.id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listDeliveries(
+  db: Db,
+  accountId: string,
+  endpointId: string,
+  filters: WebhookDeliveryFilters,
+  page: PageRequest,
+): Promise<DeliveryWithEvent[]> {
+  return keysetPage(
+    withEventType(deliveriesOf(db, accountId, endpointId, filters)),
+    page,
+    'webhook_deliveries.id',
+  ).execute();
+}
+
+export async function countDeliveries(
+  db: Db,
+  accountId: string,
+  endpointId: string,
+  filters: WebhookDeliveryFilters,
+): Promise<number> {
+  const row = await deliveriesOf(db, accountId, endpointId, filters)
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return toCount(row.n);
+}
+
+/** The attempts of these deliveries, oldest first, in one query. */
+export async function attemptsOf(
+  db: Db,
+  accountId: string,
+  deliveryIds: readonly string[],
+): Promise<WebhookAttemptRow[]> {
+  if (deliveryIds.length === 0) return [];
+  return db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+/** What makes a delivery due now for any dispatcher: pending, due, and not claimed by one. */
+export function requeued(now: string): Updateable<WebhookDeliveriesTable> {
+  return { status: 'pending', next_attempt_at: now, claimed_until: null, updated_at: now };
+}
+
+export async function requeueDelivery(db: Db, accountId: string, id: string, now: string): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set(requeued(now))
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Re-queues the endpoint's failed deliveries created at or after `since`; returns how many. */
+export async function requeueFailedDeliveries(
+  db: Db,
+  accountId: string,
+  endpointId: string,
+  since: string,
+  now: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set(requeued(now))
+    .where('account_id', '=', accountId)
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'failed')
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

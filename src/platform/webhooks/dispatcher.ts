@@ -9,10 +9,11 @@ import {
   endpointsWithDueDeliveries,
   insertAttempt,
   loadClaimedDeliveries,
-  lockEndpointRow,
   settleDelivery,
 } from './delivery-repository.js';
 import { type AttemptVerdict, applyAttemptVerdict } from './endpoint-health.js';
+import { lockEndpointRow } from './endpoint-repository.js';
+import { WEBHOOK_ATTEMPTS } from './endpoints/resource.js';
 import type { WebhookRequest, WebhookResponse, WebhookSender } from './http-sender.js';
 import { renderEvent } from './render.js';
 import {
@@ -253,7 +254,7 @@ export class WebhookDispatcher {
       // Deleted while this attempt was on the wire: its deliveries and attempts went with it; record nothing.
       if (!endpoint) return;
       await insertAttempt(trx, {
-        id: newId('webhookAttempt'),
+        id: newId(WEBHOOK_ATTEMPTS),
         account_id: delivery.accountId,
         delivery_id: delivery.id,
         attempted_at: attemptedAt.toISOString(),

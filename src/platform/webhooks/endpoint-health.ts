@@ -1,8 +1,10 @@
 import type { Db, WebhookEndpointRow } from '../../db/tables.js';
-import { updatedEvent } from '../../resources/change-events.js';
-import { toWebhookEndpoint } from '../../resources/webhook-endpoints/schema.js';
 import type { Clock } from '../../shared/clock.js';
-import { failPendingDeliveries, updateEndpointHealth } from './delivery-repository.js';
+import { domainEvent, updatedEvent } from './change-events.js';
+import { failPendingDeliveries } from './delivery-repository.js';
+import { updateEndpointHealth } from './endpoint-repository.js';
+import { WEBHOOK_ENDPOINTS } from './endpoints/resource.js';
+import { toWebhookEndpoint } from './endpoints/schema.js';
 import { emitEvents } from './outbox.js';
 
 /** An endpoint whose deliveries have all failed for this long is disabled (DESIGN §3.10). */
@@ -64,6 +66,6 @@ async function disable(
   const after = toWebhookEndpoint({ ...endpoint, ...change });
   await emitEvents(trx, clock, endpoint.account_id, [
     updatedEvent(toWebhookEndpoint(endpoint), after),
-    { type: 'webhook_endpoint.disabled', object: after },
+    domainEvent(WEBHOOK_ENDPOINTS, 'disabled', after),
   ]);
 }

@@ -4,8 +4,10 @@
  * schema the API itself returns that object with, read from the document's own operations: the payloads cannot
  * drift from the API.
  */
+
+import type { ResourceRegistry } from '../descriptors/registry.js';
 import { responseExample } from '../openapi/examples.js';
-import { DOMAIN_EVENTS, EVENT_TYPES } from './event-types.js';
+import { documentedEventTypes, eventDescription, PING, PING_OBJECT } from './catalogue.js';
 
 type Json = Record<string, unknown>;
 
@@ -83,13 +85,14 @@ function objectSchemas(document: Json): Map<string, Json> {
   return schemas;
 }
 
-/** The object an event of this type carries: the type's prefix; a `ping` carries the endpoint it tests. */
-function objectOfType(type: string): string {
-  return type === 'ping' ? 'webhook_endpoint' : (type.split('.')[0] as string);
+/** The object an event of this type carries: its resource's; a `ping` carries the endpoint it tests. */
+function objectOfType(registry: ResourceRegistry, type: string): string {
+  return type === PING ? PING_OBJECT : (registry.event(type)?.resource.object ?? type.split('.')[0] ?? '');
 }
 
-function describeType(type: string): string {
-  if (type in DOMAIN_EVENTS) return DOMAIN_EVENTS[type as keyof typeof DOMAIN_EVENTS];
+function describeType(registry: ResourceRegistry, type: string): string {
+  const described = eventDescription(registry, type);
+  if (described !== undefined) return described;
   const [object = '', change] = type.split('.');
   const noun = object.replaceAll('_', ' ');
   const article = /^[aeiou]/.test(noun) ? 'An' : 'A';
@@ -101,7 +104,7 @@ function describeType(type: string): string {
 }
 
 function whoReceives(type: string): string {
-  return type === 'ping'
+  return type === PING
     ? 'POSTed only to the endpoint named in `POST /v1/webhook-endpoints/{id}/test`.'
     : `POSTed to every enabled endpoint whose \`enabledEvents\` include \`${type}\` (or \`*\`).`;
 }
@@ -119,7 +122,7 @@ function operationIdOf(type: string): string {
  * Adds each API object's schema to `components.schemas` (by its PascalCase name) and returns the `webhooks`
  * section. `eventSchema` is the event object as the feed documents it; each type narrows its `type` and `data`.
  */
-export function webhooksSection(document: Json): Json {
+export function webhooksSection(document: Json, registry: ResourceRegistry): Json {
   const schemas = objectSchemas(document);
   const eventSchema = schemas.get('event');
   // Without the events routes (never in the real app) there is no event schema to build on; the OpenAPI test
@@ -131,8 +134,8 @@ export function webhooksSection(document: Json): Json {
   document.components = components;
 
   const section: Json = {};
-  for (const type of EVENT_TYPES) {
-    const object = objectOfType(type);
+  for (const type of documentedEventTypes(registry)) {
+    const object = objectOfType(registry, type);
     const objectSchema = schemas.get(object);
     const ref = `#/components/schemas/${componentName(object)}`;
     if (objectSchema) componentSchemas[componentName(object)] = objectSchema;
@@ -153,12 +156,12 @@ export function webhooksSection(document: Json): Json {
     data.required = type.endsWith('.updated') ? ['object', 'previousAttributes'] : ['object'];
     properties.type = { type: 'string', enum: [type], description: 'The event type.' };
     properties.data = data;
-    const schema = { ...base, description: describeType(type) };
+    const schema = { ...base, description: describeType(registry, type) };
     section[type] = {
       post: {
         operationId: operationIdOf(type),
         summary: type,
-        description: `${describeType(type)}\n\n${whoReceives(type)} Answer with any 2xx within 15 seconds; anything else is retried.`,
+        description: `${describeType(registry, type)}\n\n${whoReceives(type)} Answer with any 2xx within 15 seconds; anything else is retried.`,
         tags: [TAG],
         security: [],
         parameters: SIGNATURE_HEADERS,

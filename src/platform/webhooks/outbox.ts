@@ -1,12 +1,18 @@
 import { sql } from 'kysely';
 import { fromDbJson, toDbJson } from '../../db/columns.js';
 import { isPostgres } from '../../db/database.js';
-import type { Db, WebhookDeliveryRow } from '../../db/tables.js';
+import type { Db, EventRow, WebhookDeliveryRow } from '../../db/tables.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId, newIdAfter } from '../../shared/ids.js';
 import { findAccount } from '../accounts/repository.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
-import type { EventType } from './event-types.js';
+import { PING } from './catalogue.js';
+import { insertDeliveries } from './delivery-repository.js';
+import { listEnabledEndpoints } from './endpoint-repository.js';
+import { WEBHOOK_DELIVERIES } from './endpoints/resource.js';
+import { insertEvents, lastEventId } from './event-repository.js';
+import { EVENTS } from './events/resource.js';
 
 /** An API object as the latest version returns it. */
 export type EventPayloadObject = { readonly id: string; readonly object: string } & Readonly<
@@ -14,10 +20,35 @@ export type EventPayloadObject = { readonly id: string; readonly object: string 
 >;
 
 export interface EventInput {
-  readonly type: EventType;
+  /** A type of the catalogue (the registry's event types, or `ping`). */
+  readonly type: string;
   readonly object: EventPayloadObject;
   /** For updates: the previous values of the attributes that changed (see `previousAttributesOf`). */
   readonly previousAttributes?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** What a change did, and the events that say so. */
+export interface Change<T> {
+  readonly result: T;
+  readonly events: readonly EventInput[];
+}
+
+/**
+ * Runs a change and writes its events in one transaction (joining the caller's when `db` already is one), so a
+ * committed change always has its events and a rolled-back one never does. Every service function that changes
+ * data goes through here.
+ */
+export function recordChange<T>(
+  db: Db,
+  clock: Clock,
+  accountId: string,
+  change: (trx: Db) => Promise<Change<T>>,
+): Promise<T> {
+  return inTransaction(db, async (trx) => {
+    const { result, events } = await change(trx);
+    await emitEvents(trx, clock, accountId, events);
+    return result;
+  });
 }
 
 /**
@@ -39,10 +70,10 @@ export async function emitEvents(
   const ids: string[] = [];
   let previousId = await lastEventIdInCommitOrder(trx, accountId);
   for (const _ of events) {
-    previousId = newIdAfter('event', previousId);
+    previousId = newIdAfter(EVENTS, previousId);
     ids.push(previousId);
   }
-  const rows = events.map((event, index) => ({
+  const rows: EventRow[] = events.map((event, index) => ({
     id: ids[index] as string,
     account_id: accountId,
     type: event.type,
@@ -54,20 +85,15 @@ export async function emitEvents(
     ),
     created_at: now,
   }));
-  await trx.insertInto('events').values(rows).execute();
+  await insertEvents(trx, rows);
 
-  const endpoints = await trx
-    .selectFrom('webhook_endpoints')
-    .select(['id', 'enabled_events'])
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'enabled')
-    .execute();
+  const endpoints = await listEnabledEndpoints(trx, accountId);
   const deliveries = rows.flatMap((event) =>
     endpoints
       .filter((endpoint) => subscribes(fromDbJson<string[]>(endpoint.enabled_events), event.type))
       .map((endpoint) => pendingDelivery(accountId, endpoint.id, event.id, now)),
   );
-  if (deliveries.length > 0) await trx.insertInto('webhook_deliveries').values(deliveries).execute();
+  await insertDeliveries(trx, deliveries);
   return rows.map((row) => row.id);
 }
 
@@ -82,14 +108,7 @@ async function lastEventIdInCommitOrder(trx: Db, accountId: string): Promise<str
   if (isPostgres(trx)) {
     await sql`select pg_advisory_xact_lock(hashtext(${`punchclock.events:${accountId}`}))`.execute(trx);
   }
-  const last = await trx
-    .selectFrom('events')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return last?.id;
+  return lastEventId(trx, accountId);
 }
 
 /** A delivery of one event to one endpoint, due at once. */
@@ -100,7 +119,7 @@ export function pendingDelivery(
   now: string,
 ): WebhookDeliveryRow {
   return {
-    id: newId('webhookDelivery'),
+    id: newId(WEBHOOK_DELIVERIES),
     account_id: accountId,
     endpoint_id: endpointId,
     event_id: eventId,
@@ -117,7 +136,7 @@ export function pendingDelivery(
 
 /** `["*"]` subscribes to every event but `ping`, which only `POST /{id}/test` sends, to that endpoint alone. */
 export function subscribes(enabledEvents: readonly string[], type: string): boolean {
-  if (type === 'ping') return false;
+  if (type === PING) return false;
   return enabledEvents.includes('*') || enabledEvents.includes(type);
 }
 

@@ -2,10 +2,10 @@ import { type TProperties, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { CodeCatalogueRow } from '../../db/tables.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { ID_PREFIX, idPattern } from '../../shared/ids.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
+import { EMPLOYEES } from '../employees/resource.js';
 import type { CodeCatalogue } from './definition.js';
 
-const EXAMPLE_ULID = '01JD2X6Y3Z4A5B6C7D8E9F0G1H';
 const TIMESTAMP_EXAMPLE = '2026-11-02T14:03:11.482Z';
 
 /**
@@ -37,17 +37,14 @@ export interface CatalogueCreateInput extends CatalogueChanges {
   name: string;
 }
 
-export function exampleId(catalogue: Pick<CodeCatalogue, 'idKind'>): string {
-  return `${ID_PREFIX[catalogue.idKind]}_${EXAMPLE_ULID}`;
-}
-
 /**
  * Validation, serialisation and documentation of one catalogue's objects, bodies and queries. Which properties
  * exist depends on the catalogue (groups list members), so the shapes are built at run time and carry the static
  * types above (`Type.Unsafe`), which the handlers and the service share.
  */
 export function catalogueSchemas(catalogue: CodeCatalogue) {
-  const { example, plural } = catalogue;
+  const { example } = catalogue;
+  const plural = catalogue.names.many;
   const code = Type.String({
     minLength: 1,
     maxLength: 64,
@@ -71,18 +68,18 @@ export function catalogueSchemas(catalogue: CodeCatalogue) {
     examples: [true],
   });
   const employeeIds = Type.Array(
-    Type.String({ pattern: idPattern('employee'), examples: [`emp_${EXAMPLE_ULID}`] }),
+    Type.String({ pattern: idPattern(EMPLOYEES), examples: [exampleId(EMPLOYEES)] }),
     {
       uniqueItems: true,
       maxItems: 1000,
       description: 'The employees in the group. Sending it replaces the whole set.',
-      examples: [[`emp_${EXAMPLE_ULID}`]],
+      examples: [[exampleId(EMPLOYEES)]],
     },
   );
   const members: TProperties = catalogue.hasMembers ? { employeeIds } : {};
   const id = Type.String({
-    pattern: idPattern(catalogue.idKind),
-    description: `The ${catalogue.noun.toLowerCase()} id.`,
+    pattern: idPattern(catalogue),
+    description: `The ${catalogue.names.one} id.`,
     examples: [exampleId(catalogue)],
   });
 
@@ -121,7 +118,7 @@ export function catalogueSchemas(catalogue: CodeCatalogue) {
     examples: [{ active: false }],
   });
 
-  const list = listQuerySchema(catalogue.idKind, {
+  const list = listQuerySchema(catalogue, {
     active: Type.Optional(
       Type.Boolean({ description: `Only active (\`true\`) or inactive (\`false\`) ${plural}.` }),
     ),
@@ -135,21 +132,11 @@ export function catalogueSchemas(catalogue: CodeCatalogue) {
     ),
   });
 
-  const deleted = Type.Object({
-    id: Type.String({ examples: [exampleId(catalogue)] }),
-    object: Type.Literal(catalogue.object),
-    deleted: Type.Literal(true),
-  });
-
   return {
     object: Type.Unsafe<CatalogueObject>(objectShape),
     create: Type.Unsafe<CatalogueCreateInput>(create),
     update: Type.Unsafe<CatalogueChanges>(update),
     list,
-    params: Type.Object({ id }),
-    deleted,
-    /** Fields a key's field restriction may name for this catalogue. */
-    fields: Object.keys(objectShape.properties).filter((field) => field !== 'id' && field !== 'object'),
   };
 }
 

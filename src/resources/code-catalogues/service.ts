@@ -2,12 +2,20 @@ import { toDbBoolean } from '../../db/columns.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { CodeCatalogueRow, Db } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
+import { nounOf } from '../../platform/descriptors/descriptor.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import {
+  createdEvent,
+  deletedEvent,
+  updatedEvent,
+  withTouched,
+} from '../../platform/webhooks/change-events.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { createdEvent, deletedEvent, recordChange, updatedEvent, withTouched } from '../change-events.js';
 import { GROUP_MEMBERS, linkedIds, replaceLinks } from '../employees/links.js';
 import { readEmployees } from '../employees/objects.js';
 import { assertNotReferenced, assertObjectsExist, touchObjects } from '../references.js';
@@ -22,7 +30,7 @@ async function guardCodeConflict<T>(catalogue: CodeCatalogue, work: () => Promis
     return await work();
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new ApiError('code_taken', `Another ${catalogue.noun.toLowerCase()} already has this code.`, {
+      throw new ApiError('code_taken', `Another ${catalogue.names.one} already has this code.`, {
         param: 'code',
       });
     }
@@ -83,7 +91,7 @@ async function load(
   id: string,
 ): Promise<CodeCatalogueRow> {
   const row = await repo.findEntry(db, catalogue.table, accountId, id);
-  if (!row) throw notFound(catalogue.noun, id);
+  if (!row) throw notFound(nounOf(catalogue), id);
   return row;
 }
 
@@ -94,7 +102,7 @@ async function read(
   id: string,
 ): Promise<CatalogueObject> {
   const [object] = await toObjects(db, catalogue, accountId, [await load(db, catalogue, accountId, id)]);
-  if (!object) throw notFound(catalogue.noun, id);
+  if (!object) throw notFound(nounOf(catalogue), id);
   return object;
 }
 
@@ -123,7 +131,7 @@ export async function listEntries(
   accountId: string,
   filters: repo.CatalogueFilters,
   page: PageRequest,
-): Promise<{ items: CatalogueObject[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<CatalogueObject>> {
   const db = ctx.database.db;
   const { items, hasMore } = pageOf(
     await repo.listEntries(db, catalogue.table, accountId, filters, page),
@@ -144,7 +152,7 @@ export async function createEntry(
 ): Promise<CatalogueObject> {
   const now = ctx.clock.now().toISOString();
   const row: CodeCatalogueRow = {
-    id: newId(catalogue.idKind),
+    id: newId(catalogue),
     account_id: accountId,
     code: input.code.trim(),
     name: input.name.trim(),
@@ -196,7 +204,7 @@ export async function deleteEntry(
   await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const entry = await read(trx, catalogue, accountId, id);
     await assertNotReferenced(trx, accountId, catalogue.references, {
-      noun: catalogue.noun,
+      noun: nounOf(catalogue),
       id,
       advice: 'deactivate it (`active: false`) instead.',
     });

@@ -1,132 +1,49 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../platform/auth/request.js';
-import type { AppContext } from '../../platform/context.js';
-import { operation } from '../../platform/http/route-schema.js';
-import { pageRequest } from '../../platform/pagination/keyset.js';
-import { listEnvelope } from '../../platform/pagination/respond.js';
-import { listEnvelopeSchema } from '../../platform/pagination/schema.js';
-import {
-  CreateEmployeeBody,
-  DeletedEmployeeSchema,
-  EmployeeIdParams,
-  EmployeeSchema,
-  ListEmployeesQuery,
-  UpdateEmployeeBody,
-} from './schema.js';
+import { resourceModule } from '../../platform/http/resource-routes.js';
+import { EMPLOYEES } from './resource.js';
+import { CreateEmployeeBody, EmployeeSchema, ListEmployeesQuery, UpdateEmployeeBody } from './schema.js';
 import * as employees from './service.js';
 
-const tags = ['Employees'];
-
-export function employeeRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-
-  api.get(
-    '/employees',
+export const employeeRoutes = resourceModule(EMPLOYEES, (routes, ctx) => {
+  routes.list(
     {
-      config: { scope: 'employees:read', resource: 'employees' },
-      schema: operation(
-        {
-          operationId: 'listEmployees',
-          summary: 'List employees',
-          description:
-            'Newest first, cursor-paginated. Filter by `active`, `search`, `clockedIn` (who is on the clock now) and `updatedSince`.',
-          tags,
-        },
-        {
-          querystring: ListEmployeesQuery,
-          response: { 200: listEnvelopeSchema(EmployeeSchema, '/v1/employees') },
-        },
-      ),
+      description:
+        'Newest first, cursor-paginated. Filter by `active`, `search`, `clockedIn` (who is on the clock now) and `updatedSince`.',
+      querystring: ListEmployeesQuery,
+      item: EmployeeSchema,
     },
-    async (request) => {
-      const { accountId } = principalOf(request);
-      const { active, search, clockedIn, updatedSince } = request.query;
-      const page = await employees.listEmployees(
-        ctx,
-        accountId,
-        { active, search, clockedIn, updatedSince },
-        pageRequest(request.query),
-      );
-      return listEnvelope(request, page, page.countTotal);
-    },
+    (request, { accountId }, page) => employees.listEmployees(ctx, accountId, request.query, page),
   );
 
-  api.post(
-    '/employees',
+  routes.create(
     {
-      config: { scope: 'employees:write', resource: 'employees' },
-      schema: operation(
-        {
-          operationId: 'createEmployee',
-          summary: 'Create an employee',
-          description:
-            'Adds a person to the account. Locations, department code, position and groups it names must exist in the account.',
-          tags,
-        },
-        { body: CreateEmployeeBody, response: { 201: EmployeeSchema } },
-      ),
+      description:
+        'Adds a person to the account. Locations, department code, position and groups it names must exist in the account.',
+      body: CreateEmployeeBody,
+      response: EmployeeSchema,
     },
-    async (request, reply) => {
-      const employee = await employees.createEmployee(ctx, principalOf(request).accountId, request.body);
-      return reply.code(201).send(employee);
-    },
+    (request, { accountId }) => employees.createEmployee(ctx, accountId, request.body),
   );
 
-  api.get(
-    '/employees/:id',
-    {
-      config: { scope: 'employees:read', resource: 'employees' },
-      schema: operation(
-        {
-          operationId: 'getEmployee',
-          summary: 'Retrieve an employee',
-          description: 'One employee by id.',
-          tags,
-        },
-        { params: EmployeeIdParams, response: { 200: EmployeeSchema } },
-      ),
-    },
-    async (request) => employees.getEmployee(ctx, principalOf(request).accountId, request.params.id),
+  routes.retrieve(
+    { description: 'One employee by id.', response: EmployeeSchema },
+    (request, { accountId }) => employees.getEmployee(ctx, accountId, request.params.id),
   );
 
-  api.patch(
-    '/employees/:id',
+  routes.update(
     {
-      config: { scope: 'employees:write', resource: 'employees' },
-      schema: operation(
-        {
-          operationId: 'updateEmployee',
-          summary: 'Update an employee',
-          description:
-            'Changes only the fields sent. Send `null` to clear an optional field; `locationIds` and `groupIds` replace the whole set.',
-          tags,
-        },
-        { params: EmployeeIdParams, body: UpdateEmployeeBody, response: { 200: EmployeeSchema } },
-      ),
+      description:
+        'Changes only the fields sent. Send `null` to clear an optional field; `locationIds` and `groupIds` replace the whole set.',
+      body: UpdateEmployeeBody,
+      response: EmployeeSchema,
     },
-    async (request) =>
-      employees.updateEmployee(ctx, principalOf(request).accountId, request.params.id, request.body),
+    (request, { accountId }) => employees.updateEmployee(ctx, accountId, request.params.id, request.body),
   );
 
-  api.delete(
-    '/employees/:id',
+  routes.remove(
     {
-      config: { scope: 'employees:write', resource: 'employees' },
-      schema: operation(
-        {
-          operationId: 'deleteEmployee',
-          summary: 'Delete an employee',
-          description:
-            'Removes an employee permanently. One with punches, time entries, time off, time cards or shifts is in use (409 `in_use`): deactivate them instead.',
-          tags,
-        },
-        { params: EmployeeIdParams, response: { 200: DeletedEmployeeSchema } },
-      ),
+      description:
+        'Removes an employee permanently. One with punches, time entries, time off, time cards or shifts is in use (409 `in_use`): deactivate them instead.',
     },
-    async (request) => {
-      await employees.deleteEmployee(ctx, principalOf(request).accountId, request.params.id);
-      return { id: request.params.id, object: 'employee' as const, deleted: true as const };
-    },
+    (request, { accountId }) => employees.deleteEmployee(ctx, accountId, request.params.id),
   );
-}
+});

@@ -1,13 +1,17 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { ClockStatus, EmployeeRow } from '../../db/tables.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { ID_PREFIX, type IdKind, idPattern } from '../../shared/ids.js';
+import { exampleId, type IdKind, idPattern } from '../../shared/ids.js';
+import { DEPARTMENT_CODES } from '../department-codes/resource.js';
+import { GROUPS } from '../groups/resource.js';
+import { LOCATIONS } from '../locations/resource.js';
+import { POSITIONS } from '../positions/resource.js';
+import { EMPLOYEES } from './resource.js';
 
 const ROLES = ['administrator', 'manager', 'employee'] as const;
 const CLOCK_STATUSES: readonly ClockStatus[] = ['in', 'out', 'on_break'];
-
-const exampleId = (kind: IdKind) => `${ID_PREFIX[kind]}_01JD2X6Y3Z4A5B6C7D8E9F0G1H`;
 
 const firstName = Type.String({
   minLength: 1,
@@ -63,10 +67,10 @@ const nullableId = (kind: IdKind, description: string) =>
     description,
     examples: [exampleId(kind)],
   });
-const locationIds = idSet('location', 'Locations the employee works at.');
-const departmentCodeId = nullableId('departmentCode', 'Home department code of the employee.');
-const positionId = nullableId('position', 'Position the employee holds.');
-const groupIds = idSet('group', 'Groups the employee belongs to.');
+const locationIds = idSet(LOCATIONS, 'Locations the employee works at.');
+const departmentCodeId = nullableId(DEPARTMENT_CODES, 'Home department code of the employee.');
+const positionId = nullableId(POSITIONS, 'Position the employee holds.');
+const groupIds = idSet(GROUPS, 'Groups the employee belongs to.');
 const clockStatus = Type.Union(
   CLOCK_STATUSES.map((status) => Type.Literal(status)),
   {
@@ -76,9 +80,10 @@ const clockStatus = Type.Union(
   },
 );
 
-export const EmployeeSchema = Type.Object(
+export const EmployeeSchema = objectSchema(
+  EMPLOYEES,
   {
-    id: Type.String({ pattern: idPattern('employee'), examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'] }),
+    id: Type.String({ pattern: idPattern(EMPLOYEES), examples: [exampleId(EMPLOYEES)] }),
     object: Type.Literal('employee'),
     firstName,
     lastName,
@@ -100,11 +105,6 @@ export const EmployeeSchema = Type.Object(
   { description: 'A person whose time is tracked.' },
 );
 export type Employee = Static<typeof EmployeeSchema>;
-
-/** Fields a key's field restriction may name for employees. */
-export const EMPLOYEE_FIELDS: readonly string[] = Object.keys(EmployeeSchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
 
 export const CreateEmployeeBody = Type.Object(
   {
@@ -151,15 +151,7 @@ export const UpdateEmployeeBody = Type.Partial(
 );
 export type UpdateEmployeeInput = Static<typeof UpdateEmployeeBody>;
 
-export const EmployeeIdParams = Type.Object({
-  id: Type.String({
-    pattern: idPattern('employee'),
-    description: 'The employee id.',
-    examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
-  }),
-});
-
-export const ListEmployeesQuery = listQuerySchema('employee', {
+export const ListEmployeesQuery = listQuerySchema(EMPLOYEES, {
   active: Type.Optional(
     Type.Boolean({ description: 'Only active (`true`) or inactive (`false`) employees.' }),
   ),
@@ -179,12 +171,6 @@ export const ListEmployeesQuery = listQuerySchema('employee', {
   ),
 });
 export type ListEmployeesQueryInput = Static<typeof ListEmployeesQuery>;
-
-export const DeletedEmployeeSchema = Type.Object({
-  id: Type.String({ examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'] }),
-  object: Type.Literal('employee'),
-  deleted: Type.Literal(true),
-});
 
 /** What an employee is linked to through link tables, read alongside the row. */
 export interface EmployeeLinks {

@@ -6,12 +6,19 @@ import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import {
+  createdEvent,
+  deletedEvent,
+  updatedEvent,
+  withTouched,
+} from '../../platform/webhooks/change-events.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { createdEvent, deletedEvent, recordChange, updatedEvent, withTouched } from '../change-events.js';
 import { readEntries } from '../code-catalogues/service.js';
 import { readGeofences } from '../geofences/service.js';
-import { GROUPS } from '../groups/catalogue.js';
+import { GROUPS } from '../groups/resource.js';
 import { assertTimeZone } from '../locations/time-zone.js';
 import { assertNotReferenced, assertObjectsExist, type Reference, touchObjects } from '../references.js';
 import {
@@ -25,6 +32,7 @@ import {
 } from './links.js';
 import { toEmployees } from './objects.js';
 import * as repo from './repository.js';
+import { EMPLOYEES } from './resource.js';
 import type { CreateEmployeeInput, Employee, UpdateEmployeeInput } from './schema.js';
 
 /**
@@ -136,7 +144,7 @@ export async function listEmployees(
   accountId: string,
   filters: repo.EmployeeFilters,
   page: PageRequest,
-): Promise<{ items: Employee[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<Employee>> {
   const db = ctx.database.db;
   const { items, hasMore } = pageOf(await repo.listEmployees(db, accountId, filters, page), page);
   return {
@@ -154,7 +162,7 @@ export async function createEmployee(
   assertTimeZone(input.timezone);
   const now = ctx.clock.now().toISOString();
   const row: EmployeeRow = {
-    id: newId('employee'),
+    id: newId(EMPLOYEES),
     account_id: accountId,
     first_name: input.firstName.trim(),
     last_name: input.lastName.trim(),

@@ -1,12 +1,16 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { GeofenceRow } from '../../db/tables.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { idPattern } from '../../shared/ids.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
+import { EMPLOYEES } from '../employees/resource.js';
+import { LOCATIONS } from '../locations/resource.js';
 import { latitude, longitude } from '../locations/schema.js';
+import { GEOFENCES } from './resource.js';
 
-const GEOFENCE_ID_EXAMPLE = 'geo_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
-const LOCATION_ID_EXAMPLE = 'loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+const GEOFENCE_ID_EXAMPLE = exampleId(GEOFENCES);
+const LOCATION_ID_EXAMPLE = exampleId(LOCATIONS);
 
 const name = Type.String({
   minLength: 1,
@@ -25,20 +29,21 @@ const active = Type.Boolean({
   description: 'Inactive geofences are ignored when punches are checked.',
   examples: [true],
 });
-const locationId = Type.Union([Type.String({ pattern: idPattern('location') }), Type.Null()], {
+const locationId = Type.Union([Type.String({ pattern: idPattern(LOCATIONS) }), Type.Null()], {
   description: 'The location whose punches this geofence checks; null for one that applies to no location.',
   examples: [LOCATION_ID_EXAMPLE],
 });
-const employeeIds = Type.Array(Type.String({ pattern: idPattern('employee') }), {
+const employeeIds = Type.Array(Type.String({ pattern: idPattern(EMPLOYEES) }), {
   uniqueItems: true,
   maxItems: 1000,
   description: 'Employees the geofence is assigned to. Sending it replaces the whole set.',
-  examples: [['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H']],
+  examples: [[exampleId(EMPLOYEES)]],
 });
 
-export const GeofenceSchema = Type.Object(
+export const GeofenceSchema = objectSchema(
+  GEOFENCES,
   {
-    id: Type.String({ pattern: idPattern('geofence'), examples: [GEOFENCE_ID_EXAMPLE] }),
+    id: Type.String({ pattern: idPattern(GEOFENCES), examples: [GEOFENCE_ID_EXAMPLE] }),
     object: Type.Literal('geofence'),
     name,
     latitude: { ...latitude, description: 'Latitude of the center in decimal degrees (WGS 84).' },
@@ -53,11 +58,6 @@ export const GeofenceSchema = Type.Object(
   { description: 'A circle on the map inside which punches count as on site.' },
 );
 export type Geofence = Static<typeof GeofenceSchema>;
-
-/** Fields a key's field restriction may name for geofences. */
-export const GEOFENCE_FIELDS: readonly string[] = Object.keys(GeofenceSchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
 
 export const CreateGeofenceBody = Type.Object(
   {
@@ -82,18 +82,10 @@ export const UpdateGeofenceBody = Type.Partial(
 );
 export type UpdateGeofenceInput = Static<typeof UpdateGeofenceBody>;
 
-export const GeofenceIdParams = Type.Object({
-  id: Type.String({
-    pattern: idPattern('geofence'),
-    description: 'The geofence id.',
-    examples: [GEOFENCE_ID_EXAMPLE],
-  }),
-});
-
-export const ListGeofencesQuery = listQuerySchema('geofence', {
+export const ListGeofencesQuery = listQuerySchema(GEOFENCES, {
   locationId: Type.Optional(
     Type.String({
-      pattern: idPattern('location'),
+      pattern: idPattern(LOCATIONS),
       description: 'Only geofences of this location.',
       examples: [LOCATION_ID_EXAMPLE],
     }),
@@ -101,12 +93,6 @@ export const ListGeofencesQuery = listQuerySchema('geofence', {
   active: Type.Optional(
     Type.Boolean({ description: 'Only active (`true`) or inactive (`false`) geofences.' }),
   ),
-});
-
-export const DeletedGeofenceSchema = Type.Object({
-  id: Type.String({ examples: [GEOFENCE_ID_EXAMPLE] }),
-  object: Type.Literal('geofence'),
-  deleted: Type.Literal(true),
 });
 
 export function toGeofence(row: GeofenceRow, employeeIds: readonly string[]): Geofence {

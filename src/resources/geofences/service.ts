@@ -4,11 +4,14 @@ import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { GEOFENCE_EMPLOYEES, linkedIds, removeAllLinks, replaceLinks } from '../employees/links.js';
 import { assertNotReferenced, assertObjectsExist } from '../references.js';
 import * as repo from './repository.js';
+import { GEOFENCES } from './resource.js';
 import type { CreateGeofenceInput, Geofence, UpdateGeofenceInput } from './schema.js';
 import { toGeofence } from './schema.js';
 
@@ -68,7 +71,7 @@ export async function listGeofences(
   accountId: string,
   filters: repo.GeofenceFilters,
   page: PageRequest,
-): Promise<{ items: Geofence[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<Geofence>> {
   const db = ctx.database.db;
   const { items, hasMore } = pageOf(await repo.listGeofences(db, accountId, filters, page), page);
   return {
@@ -85,7 +88,7 @@ export async function createGeofence(
 ): Promise<Geofence> {
   const now = ctx.clock.now().toISOString();
   const row: GeofenceRow = {
-    id: newId('geofence'),
+    id: newId(GEOFENCES),
     account_id: accountId,
     name: input.name.trim(),
     latitude: input.latitude,

@@ -1,131 +1,48 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../platform/auth/request.js';
-import type { AppContext } from '../../platform/context.js';
-import { operation } from '../../platform/http/route-schema.js';
-import { pageRequest } from '../../platform/pagination/keyset.js';
-import { listEnvelope } from '../../platform/pagination/respond.js';
-import { listEnvelopeSchema } from '../../platform/pagination/schema.js';
-import {
-  CreateLocationBody,
-  DeletedLocationSchema,
-  ListLocationsQuery,
-  LocationIdParams,
-  LocationSchema,
-  UpdateLocationBody,
-} from './schema.js';
+import { resourceModule } from '../../platform/http/resource-routes.js';
+import { LOCATIONS } from './resource.js';
+import { CreateLocationBody, ListLocationsQuery, LocationSchema, UpdateLocationBody } from './schema.js';
 import * as locations from './service.js';
 
-const tags = ['Locations'];
-
-export function locationRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-
-  api.get(
-    '/locations',
+export const locationRoutes = resourceModule(LOCATIONS, (routes, ctx) => {
+  routes.list(
     {
-      config: { scope: 'locations:read', resource: 'locations' },
-      schema: operation(
-        {
-          operationId: 'listLocations',
-          summary: 'List locations',
-          description: 'Newest first, cursor-paginated. Filter by `search` and `updatedSince`.',
-          tags,
-        },
-        {
-          querystring: ListLocationsQuery,
-          response: { 200: listEnvelopeSchema(LocationSchema, '/v1/locations') },
-        },
-      ),
+      description: 'Newest first, cursor-paginated. Filter by `search` and `updatedSince`.',
+      querystring: ListLocationsQuery,
+      item: LocationSchema,
     },
-    async (request) => {
-      const { accountId } = principalOf(request);
-      const { search, updatedSince } = request.query;
-      const page = await locations.listLocations(
-        ctx,
-        accountId,
-        { search, updatedSince },
-        pageRequest(request.query),
-      );
-      return listEnvelope(request, page, page.countTotal);
-    },
+    (request, { accountId }, page) => locations.listLocations(ctx, accountId, request.query, page),
   );
 
-  api.post(
-    '/locations',
+  routes.create(
     {
-      config: { scope: 'locations:write', resource: 'locations' },
-      schema: operation(
-        {
-          operationId: 'createLocation',
-          summary: 'Create a location',
-          description:
-            "Adds a site. Without `timezone` it takes the account's zone. Trial accounts hold at most 5 locations (403 `plan_limit_reached`).",
-          tags,
-        },
-        { body: CreateLocationBody, response: { 201: LocationSchema } },
-      ),
+      description:
+        "Adds a site. Without `timezone` it takes the account's zone. Trial accounts hold at most 5 locations (403 `plan_limit_reached`).",
+      body: CreateLocationBody,
+      response: LocationSchema,
     },
-    async (request, reply) => {
-      const location = await locations.createLocation(ctx, principalOf(request).accountId, request.body);
-      return reply.code(201).send(location);
-    },
+    (request, { accountId }) => locations.createLocation(ctx, accountId, request.body),
   );
 
-  api.get(
-    '/locations/:id',
-    {
-      config: { scope: 'locations:read', resource: 'locations' },
-      schema: operation(
-        {
-          operationId: 'getLocation',
-          summary: 'Retrieve a location',
-          description: 'One location by id.',
-          tags,
-        },
-        { params: LocationIdParams, response: { 200: LocationSchema } },
-      ),
-    },
-    async (request) => locations.getLocation(ctx, principalOf(request).accountId, request.params.id),
+  routes.retrieve(
+    { description: 'One location by id.', response: LocationSchema },
+    (request, { accountId }) => locations.getLocation(ctx, accountId, request.params.id),
   );
 
-  api.patch(
-    '/locations/:id',
+  routes.update(
     {
-      config: { scope: 'locations:write', resource: 'locations' },
-      schema: operation(
-        {
-          operationId: 'updateLocation',
-          summary: 'Update a location',
-          description:
-            'Changes only the fields sent. Send `null` to clear an optional field; coordinates are set or cleared as a pair.',
-          tags,
-        },
-        { params: LocationIdParams, body: UpdateLocationBody, response: { 200: LocationSchema } },
-      ),
+      description:
+        'Changes only the fields sent. Send `null` to clear an optional field; coordinates are set or cleared as a pair.',
+      body: UpdateLocationBody,
+      response: LocationSchema,
     },
-    async (request) =>
-      locations.updateLocation(ctx, principalOf(request).accountId, request.params.id, request.body),
+    (request, { accountId }) => locations.updateLocation(ctx, accountId, request.params.id, request.body),
   );
 
-  api.delete(
-    '/locations/:id',
+  routes.remove(
     {
-      config: { scope: 'locations:write', resource: 'locations' },
-      schema: operation(
-        {
-          operationId: 'deleteLocation',
-          summary: 'Delete a location',
-          description:
-            'Removes a location permanently. One that employees, geofences, punches, time entries or shifts name is in use (409 `in_use`).',
-          tags,
-        },
-        { params: LocationIdParams, response: { 200: DeletedLocationSchema } },
-      ),
+      description:
+        'Removes a location permanently. One that employees, geofences, punches, time entries or shifts name is in use (409 `in_use`).',
     },
-    async (request) => {
-      await locations.deleteLocation(ctx, principalOf(request).accountId, request.params.id);
-      return { id: request.params.id, object: 'location' as const, deleted: true as const };
-    },
+    (request, { accountId }) => locations.deleteLocation(ctx, accountId, request.params.id),
   );
-}
+});

@@ -1,10 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { LocationRow } from '../../db/tables.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { idPattern } from '../../shared/ids.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
+import { LOCATIONS } from './resource.js';
 
 const GEOFENCE_MODES = ['off', 'warn', 'block'] as const;
-const LOCATION_ID_EXAMPLE = 'loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+const LOCATION_ID_EXAMPLE = exampleId(LOCATIONS);
 
 /** Decimal degrees (WGS 84); shared with geofences. */
 export const latitude = Type.Number({
@@ -59,9 +61,10 @@ const geofenceMode = Type.Union(
   },
 );
 
-export const LocationSchema = Type.Object(
+export const LocationSchema = objectSchema(
+  LOCATIONS,
   {
-    id: Type.String({ pattern: idPattern('location'), examples: [LOCATION_ID_EXAMPLE] }),
+    id: Type.String({ pattern: idPattern(LOCATIONS), examples: [LOCATION_ID_EXAMPLE] }),
     object: Type.Literal('location'),
     name,
     address,
@@ -76,11 +79,6 @@ export const LocationSchema = Type.Object(
   { description: 'A site where employees work and punch.' },
 );
 export type Location = Static<typeof LocationSchema>;
-
-/** Fields a key's field restriction may name for locations. */
-export const LOCATION_FIELDS: readonly string[] = Object.keys(LocationSchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
 
 export const CreateLocationBody = Type.Object(
   {
@@ -122,15 +120,7 @@ export const UpdateLocationBody = Type.Partial(
 );
 export type UpdateLocationInput = Static<typeof UpdateLocationBody>;
 
-export const LocationIdParams = Type.Object({
-  id: Type.String({
-    pattern: idPattern('location'),
-    description: 'The location id.',
-    examples: [LOCATION_ID_EXAMPLE],
-  }),
-});
-
-export const ListLocationsQuery = listQuerySchema('location', {
+export const ListLocationsQuery = listQuerySchema(LOCATIONS, {
   search: Type.Optional(
     Type.String({
       minLength: 1,
@@ -139,12 +129,6 @@ export const ListLocationsQuery = listQuerySchema('location', {
       examples: ['warehouse'],
     }),
   ),
-});
-
-export const DeletedLocationSchema = Type.Object({
-  id: Type.String({ examples: [LOCATION_ID_EXAMPLE] }),
-  object: Type.Literal('location'),
-  deleted: Type.Literal(true),
 });
 
 export function toLocation(row: LocationRow): Location {

@@ -5,10 +5,13 @@ import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { assertNotReferenced, type Reference } from '../references.js';
 import * as repo from './repository.js';
+import { LOCATIONS } from './resource.js';
 import type { CreateLocationInput, Location, UpdateLocationInput } from './schema.js';
 import { toLocation } from './schema.js';
 import { assertTimeZone } from './time-zone.js';
@@ -56,7 +59,7 @@ export async function listLocations(
   accountId: string,
   filters: repo.LocationFilters,
   page: PageRequest,
-): Promise<{ items: Location[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<Location>> {
   const db = ctx.database.db;
   const { items, hasMore } = pageOf(await repo.listLocations(db, accountId, filters, page), page);
   return {
@@ -85,7 +88,7 @@ export async function createLocation(
   const db = ctx.database.db;
   const now = ctx.clock.now().toISOString();
   const row: LocationRow = {
-    id: newId('location'),
+    id: newId(LOCATIONS),
     account_id: accountId,
     name: input.name.trim(),
     address: input.address ?? null,

@@ -1,16 +1,18 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { PayPeriodRow } from '../../db/tables.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { idPattern } from '../../shared/ids.js';
-import { PAY_SCHEDULE_FIELDS } from '../pay-schedule/schema.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
+import { PAY_PERIODS } from './resource.js';
 
-const EXAMPLE_ID = 'ppd_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+const EXAMPLE_ID = exampleId(PAY_PERIODS);
 const timestamp = Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] });
 
-export const PayPeriodSchema = Type.Object(
+export const PayPeriodSchema = objectSchema(
+  PAY_PERIODS,
   {
-    id: Type.String({ pattern: idPattern('payPeriod'), examples: [EXAMPLE_ID] }),
+    id: Type.String({ pattern: idPattern(PAY_PERIODS), examples: [EXAMPLE_ID] }),
     object: Type.Literal('pay_period'),
     startDate: Type.String({
       format: 'date',
@@ -36,20 +38,7 @@ export const PayPeriodSchema = Type.Object(
 );
 export type PayPeriod = Static<typeof PayPeriodSchema>;
 
-/** Fields a restriction on `payperiods` may name: that scope covers the pay periods and the pay schedule. */
-export const PAY_PERIOD_FIELDS: readonly string[] = [
-  ...new Set([...Object.keys(PayPeriodSchema.properties), ...PAY_SCHEDULE_FIELDS]),
-].filter((field) => field !== 'id' && field !== 'object');
-
-export const PayPeriodIdParams = Type.Object({
-  id: Type.String({
-    pattern: idPattern('payPeriod'),
-    description: 'The pay period id.',
-    examples: [EXAMPLE_ID],
-  }),
-});
-
-export const ListPayPeriodsQuery = listQuerySchema('payPeriod', {
+export const ListPayPeriodsQuery = listQuerySchema(PAY_PERIODS, {
   date: Type.Optional(
     Type.String({
       format: 'date',

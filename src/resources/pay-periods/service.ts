@@ -4,12 +4,15 @@ import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import { flagEvents } from '../../platform/webhooks/change-events.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { flagEvents, recordChange } from '../change-events.js';
 import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule, localToday } from '../pay-schedule/service.js';
 import { periodsToMaterialise } from './calendar.js';
 import * as repo from './repository.js';
+import { PAY_PERIODS } from './resource.js';
 import type { PayPeriod } from './schema.js';
 import { toPayPeriod } from './schema.js';
 
@@ -31,7 +34,7 @@ export async function materialisePayPeriods(
     const now = ctx.clock.now().toISOString();
     // Oldest first: ids are time-ordered, so lists (newest first by id) come out in date order.
     const rows: PayPeriodRow[] = missing.map((period) => ({
-      id: newId('payPeriod'),
+      id: newId(PAY_PERIODS),
       account_id: accountId,
       start_date: period.startDate,
       end_date: period.endDate,
@@ -70,7 +73,7 @@ export async function listPayPeriods(
   accountId: string,
   filters: repo.PayPeriodFilters,
   page: PageRequest,
-): Promise<{ items: PayPeriod[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<PayPeriod>> {
   await materialisePayPeriods(ctx, accountId);
   const rows = await repo.listPeriods(ctx.database.db, accountId, filters, page);
   const { items, hasMore } = pageOf(rows, page);
@@ -104,6 +107,6 @@ export async function setPayPeriodLocked(
     const before = toPayPeriod(await loadPayPeriodRow(trx, accountId, id));
     await repo.setPeriodLocked(trx, accountId, id, locked, now);
     const after = toPayPeriod(await loadPayPeriodRow(trx, accountId, id));
-    return { result: after, events: flagEvents(before, after, 'locked', 'pay_period.locked') };
+    return { result: after, events: flagEvents(PAY_PERIODS, before, after, 'locked', 'locked') };
   });
 }

@@ -1,49 +1,36 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../platform/auth/request.js';
-import type { AppContext } from '../../platform/context.js';
-import { operation } from '../../platform/http/route-schema.js';
+import { resourceModule } from '../../platform/http/resource-routes.js';
+import { PAY_SCHEDULE } from './resource.js';
 import { PayScheduleSchema, UpdatePayScheduleBody } from './schema.js';
 import * as paySchedule from './service.js';
 
-const tags = ['Pay schedule'];
-
-export function payScheduleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-
-  api.get(
-    '/pay-schedule',
+/** The account has one pay schedule, at `/v1/pay-schedule` itself: read and replaced, never created or deleted. */
+export const payScheduleRoutes = resourceModule(PAY_SCHEDULE, (routes, ctx) => {
+  routes.route(
     {
-      config: { scope: 'payperiods:read', resource: 'payperiods' },
-      schema: operation(
-        {
-          operationId: 'getPaySchedule',
-          summary: 'Retrieve the pay schedule',
-          description:
-            'The account’s pay schedule and overtime rule. Until changed: `biweekly`, anchored on Monday 2024-01-01 (workweeks start on Monday), overtime rule `weekly40`.',
-          tags,
-        },
-        { response: { 200: PayScheduleSchema } },
-      ),
+      method: 'GET',
+      url: PAY_SCHEDULE.path,
+      access: 'read',
+      operationId: 'getPaySchedule',
+      summary: 'Retrieve the pay schedule',
+      description:
+        'The account’s pay schedule and overtime rule. Until changed: `biweekly`, anchored on Monday 2024-01-01 (workweeks start on Monday), overtime rule `weekly40`.',
+      response: { 200: PayScheduleSchema },
     },
-    async (request) => paySchedule.getPaySchedule(ctx, principalOf(request).accountId),
+    (_request, { accountId }) => paySchedule.getPaySchedule(ctx, accountId),
   );
 
-  api.patch(
-    '/pay-schedule',
+  routes.route(
     {
-      config: { scope: 'payperiods:write', resource: 'payperiods' },
-      schema: operation(
-        {
-          operationId: 'updatePaySchedule',
-          summary: 'Update the pay schedule',
-          description:
-            'Changes only the fields sent; `overtimeRule` is replaced as a whole. A new `frequency` or `anchorDate` replaces the pay periods that are not over yet (the current and future ones, with their time cards and approvals) while periods that have ended keep their dates; the first new period starts the day after the last ended one, shortened if the new schedule would start it earlier. If a period that would be replaced is locked, the change is refused with 409 `pay_period_locked`.',
-          tags,
-        },
-        { body: UpdatePayScheduleBody, response: { 200: PayScheduleSchema } },
-      ),
+      method: 'PATCH',
+      url: PAY_SCHEDULE.path,
+      access: 'write',
+      operationId: 'updatePaySchedule',
+      summary: 'Update the pay schedule',
+      description:
+        'Changes only the fields sent; `overtimeRule` is replaced as a whole. A new `frequency` or `anchorDate` replaces the pay periods that are not over yet (the current and future ones, with their time cards and approvals) while periods that have ended keep their dates; the first new period starts the day after the last ended one, shortened if the new schedule would start it earlier. If a period that would be replaced is locked, the change is refused with 409 `pay_period_locked`.',
+      body: UpdatePayScheduleBody,
+      response: { 200: PayScheduleSchema },
     },
-    async (request) => paySchedule.updatePaySchedule(ctx, principalOf(request).accountId, request.body),
+    (request, { accountId }) => paySchedule.updatePaySchedule(ctx, accountId, request.body),
   );
-}
+});

@@ -1,8 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { PayFrequency } from '../../db/tables.js';
-import { idPattern } from '../../shared/ids.js';
+import { ACCOUNTS } from '../../platform/accounts/ids.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
 import { weekdayOf } from '../pay-periods/calendar.js';
 import { OVERTIME_RULE_TYPES, type OvertimeRule, thresholdsOf } from '../time-cards/overtime.js';
+import { PAY_SCHEDULE } from './resource.js';
 
 export const PAY_FREQUENCIES = ['weekly', 'biweekly', 'semimonthly', 'monthly'] as const;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -72,12 +75,13 @@ export const OvertimeRuleInput = Type.Object(
 );
 export type OvertimeRuleInputValue = Static<typeof OvertimeRuleInput>;
 
-export const PayScheduleSchema = Type.Object(
+export const PayScheduleSchema = objectSchema(
+  PAY_SCHEDULE,
   {
     id: Type.String({
-      pattern: idPattern('account'),
+      pattern: idPattern(ACCOUNTS),
       description: 'The account id: the schedule is the account’s own.',
-      examples: ['acct_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(ACCOUNTS)],
     }),
     object: Type.Literal('pay_schedule'),
     frequency,
@@ -96,10 +100,6 @@ export const PayScheduleSchema = Type.Object(
   },
 );
 export type PaySchedule = Static<typeof PayScheduleSchema>;
-
-export const PAY_SCHEDULE_FIELDS: readonly string[] = Object.keys(PayScheduleSchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
 
 export const UpdatePayScheduleBody = Type.Object(
   {

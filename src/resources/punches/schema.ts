@@ -1,8 +1,13 @@
 import { type Static, type TNumber, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { PunchRow } from '../../db/tables.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { idPattern } from '../../shared/ids.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
+import { EMPLOYEES } from '../employees/resource.js';
+import { GEOFENCES } from '../geofences/resource.js';
+import { LOCATIONS } from '../locations/resource.js';
+import { TIME_ENTRIES } from '../time-entries/resource.js';
 import {
   costCodeIdField,
   departmentCodeIdField,
@@ -10,14 +15,15 @@ import {
   locationIdField,
   timeRangeFilters,
 } from '../time-entries/schema.js';
+import { PUNCHES } from './resource.js';
 
 const PUNCH_TYPES = ['in', 'out', 'break_start', 'break_end'] as const;
 const SOURCES = ['api', 'portal', 'kiosk'] as const;
 
 const punchId = Type.String({
-  pattern: idPattern('punch'),
+  pattern: idPattern(PUNCHES),
   description: 'The punch id.',
-  examples: ['pun_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+  examples: [exampleId(PUNCHES)],
 });
 const type = Type.Union(
   PUNCH_TYPES.map((t) => Type.Literal(t)),
@@ -60,7 +66,8 @@ const source = Type.Union(
 const nullable = (schema: TNumber, description: string) =>
   Type.Union([schema, Type.Null()], { description, examples: schema.examples });
 
-export const PunchSchema = Type.Object(
+export const PunchSchema = objectSchema(
+  PUNCHES,
   {
     id: punchId,
     object: Type.Literal('punch'),
@@ -84,14 +91,14 @@ export const PunchSchema = Type.Object(
         'Distance to the nearest applicable geofence centre, in metres (0.1 m); `null` with no verdict.',
       examples: [38.4],
     }),
-    geofenceId: Type.Union([Type.String({ pattern: idPattern('geofence') }), Type.Null()], {
+    geofenceId: Type.Union([Type.String({ pattern: idPattern(GEOFENCES) }), Type.Null()], {
       description:
         'The geofence the verdict rests on: the nearest one containing the punch, else the nearest.',
-      examples: ['geo_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(GEOFENCES)],
     }),
-    timeEntryId: Type.Union([Type.String({ pattern: idPattern('timeEntry') }), Type.Null()], {
+    timeEntryId: Type.Union([Type.String({ pattern: idPattern(TIME_ENTRIES) }), Type.Null()], {
       description: 'The time entry this punch opened, closed or put a break into.',
-      examples: ['ten_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(TIME_ENTRIES)],
     }),
     createdAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:00:00.482Z'] }),
     updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:00:00.482Z'] }),
@@ -99,11 +106,6 @@ export const PunchSchema = Type.Object(
   { description: 'One clock event of an employee. Punches are immutable; correct time on time entries.' },
 );
 export type Punch = Static<typeof PunchSchema>;
-
-/** Fields a key's field restriction may name for punches. */
-export const PUNCH_FIELDS: readonly string[] = Object.keys(PunchSchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
 
 export const CreatePunchBody = Type.Object(
   {
@@ -122,9 +124,9 @@ export const CreatePunchBody = Type.Object(
     additionalProperties: false,
     examples: [
       {
-        employeeId: 'emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H',
+        employeeId: exampleId(EMPLOYEES),
         type: 'in',
-        locationId: 'loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H',
+        locationId: exampleId(LOCATIONS),
         latitude: 41.8789,
         longitude: -87.6359,
         accuracyMeters: 12,
@@ -134,15 +136,13 @@ export const CreatePunchBody = Type.Object(
 );
 export type CreatePunchInput = Static<typeof CreatePunchBody>;
 
-export const PunchIdParams = Type.Object({ id: punchId });
-
-export const ListPunchesQuery = listQuerySchema('punch', {
+export const ListPunchesQuery = listQuerySchema(PUNCHES, {
   employeeId: Type.Optional({ ...employeeIdField, description: 'Only this employee’s punches.' }),
   locationId: Type.Optional(
     Type.String({
-      pattern: idPattern('location'),
+      pattern: idPattern(LOCATIONS),
       description: 'Only punches at this location.',
-      examples: ['loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(LOCATIONS)],
     }),
   ),
   ...timeRangeFilters({

@@ -5,18 +5,22 @@ import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { assertNotInFuture, parseInstant, secondsBetween } from '../../platform/http/instants.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import { createdEvent, domainEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import type { Coordinates } from '../../shared/geo.js';
 import { newId } from '../../shared/ids.js';
-import { createdEvent, recordChange, updatedEvent } from '../change-events.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
 import { assertReferencesExist } from '../references.js';
 import { lockNamedEmployee, setClockStatus } from '../time-entries/clock-state.js';
 import * as timeEntryRepo from '../time-entries/repository.js';
+import { TIME_ENTRIES } from '../time-entries/resource.js';
 import { alreadyClockedIn, assertActive, assertNoOverlap } from '../time-entries/rules.js';
 import { toTimeEntry } from '../time-entries/schema.js';
 import { geofenceVerdict } from './geofence.js';
 import * as repo from './repository.js';
+import { PUNCHES } from './resource.js';
 import type { CreatePunchInput, Punch } from './schema.js';
 import { toPunch } from './schema.js';
 
@@ -76,7 +80,7 @@ async function applyToTimeEntry(
   if (punch.type === 'in') {
     await assertNoOverlap(db, accountId, employee.id, { start: at, end: null });
     const opened: TimeEntryRow = {
-      id: newId('timeEntry'),
+      id: newId(TIME_ENTRIES),
       account_id: accountId,
       employee_id: employee.id,
       start_at: at,
@@ -136,9 +140,9 @@ async function applyToTimeEntry(
 /** The events a punch is announced with besides `punch.created`: what it did, and a geofence warning. */
 function punchDomainEvents(punch: Punch): EventInput[] {
   const events: EventInput[] = [];
-  if (punch.type === 'in') events.push({ type: 'punch.clock_in', object: punch });
-  if (punch.type === 'out') events.push({ type: 'punch.clock_out', object: punch });
-  if (punch.withinGeofence === false) events.push({ type: 'punch.outside_geofence', object: punch });
+  if (punch.type === 'in') events.push(domainEvent(PUNCHES, 'clock_in', punch));
+  if (punch.type === 'out') events.push(domainEvent(PUNCHES, 'clock_out', punch));
+  if (punch.withinGeofence === false) events.push(domainEvent(PUNCHES, 'outside_geofence', punch));
   return events;
 }
 
@@ -181,7 +185,7 @@ export async function recordPunch(
     const verdict = await geofenceVerdict(trx, accountId, employee.id, location, position);
 
     const punch: PunchRow = {
-      id: newId('punch'),
+      id: newId(PUNCHES),
       account_id: accountId,
       employee_id: employee.id,
       type: input.type,
@@ -223,7 +227,7 @@ export async function listPunches(
   accountId: string,
   filters: repo.PunchFilters,
   page: PageRequest,
-): Promise<{ items: Punch[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<Punch>> {
   const rows = await repo.listPunches(ctx.database.db, accountId, filters, page);
   const { items, hasMore } = pageOf(rows, page);
   return {

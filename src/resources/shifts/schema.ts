@@ -1,25 +1,30 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { ShiftRow } from '../../db/tables.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { idPattern } from '../../shared/ids.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
+import { EMPLOYEES } from '../employees/resource.js';
+import { LOCATIONS } from '../locations/resource.js';
+import { POSITIONS } from '../positions/resource.js';
+import { SHIFTS } from './resource.js';
 
 /** Longest shift that can be scheduled: a double shift, not a multi-day assignment. */
 export const MAX_SHIFT_HOURS = 24;
 
-const SHIFT_ID_EXAMPLE = 'shf_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+const SHIFT_ID_EXAMPLE = exampleId(SHIFTS);
 
-const employeeId = Type.Union([Type.String({ pattern: idPattern('employee') }), Type.Null()], {
+const employeeId = Type.Union([Type.String({ pattern: idPattern(EMPLOYEES) }), Type.Null()], {
   description: 'The employee who works the shift; `null` for an open shift anyone may pick up.',
-  examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+  examples: [exampleId(EMPLOYEES)],
 });
-const locationId = Type.Union([Type.String({ pattern: idPattern('location') }), Type.Null()], {
+const locationId = Type.Union([Type.String({ pattern: idPattern(LOCATIONS) }), Type.Null()], {
   description: 'Where the shift is worked.',
-  examples: ['loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+  examples: [exampleId(LOCATIONS)],
 });
-const positionId = Type.Union([Type.String({ pattern: idPattern('position') }), Type.Null()], {
+const positionId = Type.Union([Type.String({ pattern: idPattern(POSITIONS) }), Type.Null()], {
   description: 'The position (role on the floor) the shift is for.',
-  examples: ['pos_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+  examples: [exampleId(POSITIONS)],
 });
 const start = Type.String({
   format: 'date-time',
@@ -46,9 +51,10 @@ const notes = Type.Union([Type.String({ minLength: 1, maxLength: 1000 }), Type.N
   examples: ['Open the front counter.'],
 });
 
-export const ShiftSchema = Type.Object(
+export const ShiftSchema = objectSchema(
+  SHIFTS,
   {
-    id: Type.String({ pattern: idPattern('shift'), examples: [SHIFT_ID_EXAMPLE] }),
+    id: Type.String({ pattern: idPattern(SHIFTS), examples: [SHIFT_ID_EXAMPLE] }),
     object: Type.Literal('shift'),
     employeeId,
     locationId,
@@ -64,11 +70,6 @@ export const ShiftSchema = Type.Object(
   { description: 'Scheduled work: who (or nobody yet), where, as what, and when.' },
 );
 export type Shift = Static<typeof ShiftSchema>;
-
-/** Fields a key's field restriction may name for shifts. */
-export const SHIFT_FIELDS: readonly string[] = Object.keys(ShiftSchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
 
 export const CreateShiftBody = Type.Object(
   {
@@ -102,15 +103,7 @@ export const UpdateShiftBody = Type.Partial(
 );
 export type UpdateShiftInput = Static<typeof UpdateShiftBody>;
 
-export const ShiftIdParams = Type.Object({
-  id: Type.String({
-    pattern: idPattern('shift'),
-    description: 'The shift id.',
-    examples: [SHIFT_ID_EXAMPLE],
-  }),
-});
-
-export const ListShiftsQuery = listQuerySchema('shift', {
+export const ListShiftsQuery = listQuerySchema(SHIFTS, {
   from: Type.Optional(
     Type.String({
       format: 'date-time',
@@ -127,9 +120,9 @@ export const ListShiftsQuery = listQuerySchema('shift', {
   ),
   employeeId: Type.Optional(
     Type.String({
-      pattern: idPattern('employee'),
+      pattern: idPattern(EMPLOYEES),
       description: "Only this employee's shifts.",
-      examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(EMPLOYEES)],
     }),
   ),
   open: Type.Optional(
@@ -137,9 +130,9 @@ export const ListShiftsQuery = listQuerySchema('shift', {
   ),
   locationId: Type.Optional(
     Type.String({
-      pattern: idPattern('location'),
+      pattern: idPattern(LOCATIONS),
       description: 'Only shifts at this location.',
-      examples: ['loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(LOCATIONS)],
     }),
   ),
   published: Type.Optional(
@@ -147,12 +140,6 @@ export const ListShiftsQuery = listQuerySchema('shift', {
   ),
 });
 export type ListShiftsQueryInput = Static<typeof ListShiftsQuery>;
-
-export const DeletedShiftSchema = Type.Object({
-  id: Type.String({ examples: [SHIFT_ID_EXAMPLE] }),
-  object: Type.Literal('shift'),
-  deleted: Type.Literal(true),
-});
 
 export function toShift(row: ShiftRow): Shift {
   return {

@@ -5,12 +5,20 @@ import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { parseInstant, parseOptionalInstant, parseTimeRange } from '../../platform/http/instants.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import {
+  createdEvent,
+  deletedEvent,
+  domainEvent,
+  updatedEvent,
+} from '../../platform/webhooks/change-events.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { findEmployee } from '../employees/repository.js';
 import { assertReferencesExist } from '../references.js';
 import * as repo from './repository.js';
+import { SHIFTS } from './resource.js';
 import type { CreateShiftInput, Shift, UpdateShiftInput } from './schema.js';
 import { MAX_SHIFT_HOURS, toShift } from './schema.js';
 
@@ -58,7 +66,7 @@ async function load(db: Db, accountId: string, id: string): Promise<ShiftRow> {
 
 /** `shift.published` when a shift is published by this change: created published, or changed to published. */
 function publishedEvents(before: Shift | undefined, after: Shift): EventInput[] {
-  return after.published && !before?.published ? [{ type: 'shift.published', object: after }] : [];
+  return after.published && !before?.published ? [domainEvent(SHIFTS, 'published', after)] : [];
 }
 
 export async function getShift(ctx: ServiceContext, accountId: string, id: string): Promise<Shift> {
@@ -70,7 +78,7 @@ export async function listShifts(
   accountId: string,
   query: repo.ShiftFilters,
   page: PageRequest,
-): Promise<{ items: Shift[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<Shift>> {
   const filters: repo.ShiftFilters = {
     ...query,
     ...parseTimeRange(query),
@@ -92,7 +100,7 @@ export async function createShift(
 ): Promise<Shift> {
   const now = ctx.clock.now().toISOString();
   const row: ShiftRow = {
-    id: newId('shift'),
+    id: newId(SHIFTS),
     account_id: accountId,
     employee_id: input.employeeId ?? null,
     location_id: input.locationId ?? null,

@@ -1,8 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { idPattern } from '../../shared/ids.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
+import { EMPLOYEES } from '../employees/resource.js';
+import { PAY_PERIODS } from '../pay-periods/resource.js';
+import { TIME_CARDS } from './resource.js';
 
-const EXAMPLE_ID = 'tcd_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+const EXAMPLE_ID = exampleId(TIME_CARDS);
 const timestamp = Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] });
 const seconds = (description: string, example: number) =>
   Type.Integer({ minimum: 0, description, examples: [example] });
@@ -22,14 +26,15 @@ export const TimeCardDaySchema = Type.Object(
   { description: 'One day of the card, cut at local midnight: DST days are 23 or 25 hours long.' },
 );
 
-export const TimeCardSchema = Type.Object(
+export const TimeCardSchema = objectSchema(
+  TIME_CARDS,
   {
-    id: Type.String({ pattern: idPattern('timeCard'), examples: [EXAMPLE_ID] }),
+    id: Type.String({ pattern: idPattern(TIME_CARDS), examples: [EXAMPLE_ID] }),
     object: Type.Literal('time_card'),
-    employeeId: Type.String({ pattern: idPattern('employee'), examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'] }),
+    employeeId: Type.String({ pattern: idPattern(EMPLOYEES), examples: [exampleId(EMPLOYEES)] }),
     payPeriodId: Type.String({
-      pattern: idPattern('payPeriod'),
-      examples: ['ppd_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      pattern: idPattern(PAY_PERIODS),
+      examples: [exampleId(PAY_PERIODS)],
     }),
     periodStart: date('First day of the pay period.', '2026-10-26'),
     periodEnd: date('Last day of the pay period, inclusive.', '2026-11-08'),
@@ -53,31 +58,19 @@ export const TimeCardSchema = Type.Object(
 export type TimeCard = Static<typeof TimeCardSchema>;
 export type TimeCardDay = Static<typeof TimeCardDaySchema>;
 
-export const TIME_CARD_FIELDS: readonly string[] = Object.keys(TimeCardSchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
-
-export const TimeCardIdParams = Type.Object({
-  id: Type.String({
-    pattern: idPattern('timeCard'),
-    description: 'The time card id.',
-    examples: [EXAMPLE_ID],
-  }),
-});
-
-export const ListTimeCardsQuery = listQuerySchema('timeCard', {
+export const ListTimeCardsQuery = listQuerySchema(TIME_CARDS, {
   payPeriodId: Type.Optional(
     Type.String({
-      pattern: idPattern('payPeriod'),
+      pattern: idPattern(PAY_PERIODS),
       description: 'The pay period whose cards to list; default: the current one.',
-      examples: ['ppd_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(PAY_PERIODS)],
     }),
   ),
   employeeId: Type.Optional(
     Type.String({
-      pattern: idPattern('employee'),
+      pattern: idPattern(EMPLOYEES),
       description: 'Only this employee’s card.',
-      examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(EMPLOYEES)],
     }),
   ),
 });

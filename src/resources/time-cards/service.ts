@@ -5,8 +5,10 @@ import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import { flagEvents } from '../../platform/webhooks/change-events.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { flagEvents, recordChange } from '../change-events.js';
 import { workweekStart } from '../pay-periods/calendar.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import { currentPayPeriodRow, loadPayPeriodRow } from '../pay-periods/service.js';
@@ -23,6 +25,7 @@ import {
   type WorkedInterval,
 } from './overtime.js';
 import * as repo from './repository.js';
+import { TIME_CARDS } from './resource.js';
 import type { TimeCard } from './schema.js';
 
 /**
@@ -168,7 +171,7 @@ async function ensureCards(
   const missing: TimeCardRow[] = due
     .filter((id) => !have.has(id))
     .map((id) => ({
-      id: newId('timeCard'),
+      id: newId(TIME_CARDS),
       account_id: accountId,
       employee_id: id,
       pay_period_id: periodId,
@@ -237,7 +240,7 @@ export async function listTimeCards(
   accountId: string,
   filters: TimeCardFilters,
   page: PageRequest,
-): Promise<{ items: TimeCard[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<TimeCard>> {
   const period = filters.payPeriodId
     ? await loadPayPeriodRow(ctx.database.db, accountId, filters.payPeriodId, 'payPeriodId')
     : await currentPayPeriodRow(ctx, accountId);
@@ -297,6 +300,6 @@ export async function setTimeCardApproved(
     const inputs = await loadCardInputs(ctx, trx, accountId, card);
     const before = toTimeCard(inputs, card);
     const after = toTimeCard(inputs, await loadCard(trx, accountId, id));
-    return { result: after, events: flagEvents(before, after, 'approved', 'time_card.approved') };
+    return { result: after, events: flagEvents(TIME_CARDS, before, after, 'approved', 'approved') };
   });
 }

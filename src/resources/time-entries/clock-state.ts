@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { ClockStatus, Db, EmployeeRow } from '../../db/tables.js';
 import { notFound } from '../../platform/errors/api-error.js';
+import { withTouched } from '../../platform/webhooks/change-events.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
-import { withTouched } from '../change-events.js';
 import { readEmployees } from '../employees/objects.js';
 import { findEmployee } from '../employees/repository.js';
 

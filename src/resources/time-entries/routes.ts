@@ -1,140 +1,62 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../platform/auth/request.js';
-import type { AppContext } from '../../platform/context.js';
 import { parseTimeRange } from '../../platform/http/instants.js';
-import { operation } from '../../platform/http/route-schema.js';
-import { pageRequest } from '../../platform/pagination/keyset.js';
-import { listEnvelope } from '../../platform/pagination/respond.js';
-import { listEnvelopeSchema } from '../../platform/pagination/schema.js';
-import {
-  CreateTimeEntryBody,
-  DeletedTimeEntrySchema,
-  ListTimeEntriesQuery,
-  TimeEntryIdParams,
-  TimeEntrySchema,
-  UpdateTimeEntryBody,
-} from './schema.js';
+import { resourceModule } from '../../platform/http/resource-routes.js';
+import { TIME_ENTRIES } from './resource.js';
+import { CreateTimeEntryBody, ListTimeEntriesQuery, TimeEntrySchema, UpdateTimeEntryBody } from './schema.js';
 import * as timeEntries from './service.js';
 
-const tags = ['Time entries'];
-
-export function timeEntryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-
-  api.get(
-    '/time-entries',
+export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
+  routes.list(
     {
-      config: { scope: 'timeentries:read', resource: 'timeentries' },
-      schema: operation(
-        {
-          operationId: 'listTimeEntries',
-          summary: 'List time entries',
-          description:
-            'Newest first, cursor-paginated. Filter by `employeeId`, `locationId`, `status`, `updatedSince`, and by ' +
-            '`from` / `to`: entries that share time with that range (open entries extend to now and beyond).',
-          tags,
-        },
-        {
-          querystring: ListTimeEntriesQuery,
-          response: { 200: listEnvelopeSchema(TimeEntrySchema, '/v1/time-entries') },
-        },
-      ),
+      description:
+        'Newest first, cursor-paginated. Filter by `employeeId`, `locationId`, `status`, `updatedSince`, and by ' +
+        '`from` / `to`: entries that share time with that range (open entries extend to now and beyond).',
+      querystring: ListTimeEntriesQuery,
+      item: TimeEntrySchema,
     },
-    async (request) => {
-      const { accountId } = principalOf(request);
-      const { employeeId, locationId, status, updatedSince } = request.query;
-      const range = parseTimeRange(request.query);
-      const page = await timeEntries.listTimeEntries(
+    (request, { accountId }, page) =>
+      timeEntries.listTimeEntries(
         ctx,
         accountId,
-        { employeeId, locationId, status, updatedSince, ...range },
-        pageRequest(request.query),
-      );
-      return listEnvelope(request, page, page.countTotal);
-    },
+        { ...request.query, ...parseTimeRange(request.query) },
+        page,
+      ),
   );
 
-  api.post(
-    '/time-entries',
+  routes.create(
     {
-      config: { scope: 'timeentries:write', resource: 'timeentries' },
-      schema: operation(
-        {
-          operationId: 'createTimeEntry',
-          summary: 'Create a time entry',
-          description:
-            'Records worked time directly, as a manager does from a paper sheet (`source: "manual"`). Without ' +
-            '`end` the entry is open and puts the employee on the clock, which is refused while they already are. ' +
-            'Entries of one employee never overlap, and time inside a locked pay period cannot be added.',
-          tags,
-        },
-        { body: CreateTimeEntryBody, response: { 201: TimeEntrySchema } },
-      ),
+      description:
+        'Records worked time directly, as a manager does from a paper sheet (`source: "manual"`). Without ' +
+        '`end` the entry is open and puts the employee on the clock, which is refused while they already are. ' +
+        'Entries of one employee never overlap, and time inside a locked pay period cannot be added.',
+      body: CreateTimeEntryBody,
+      response: TimeEntrySchema,
     },
-    async (request, reply) => {
-      const entry = await timeEntries.createTimeEntry(ctx, principalOf(request).accountId, request.body);
-      return reply.code(201).send(entry);
-    },
+    (request, { accountId }) => timeEntries.createTimeEntry(ctx, accountId, request.body),
   );
 
-  api.get(
-    '/time-entries/:id',
-    {
-      config: { scope: 'timeentries:read', resource: 'timeentries' },
-      schema: operation(
-        {
-          operationId: 'getTimeEntry',
-          summary: 'Retrieve a time entry',
-          description: 'One time entry by id.',
-          tags,
-        },
-        { params: TimeEntryIdParams, response: { 200: TimeEntrySchema } },
-      ),
-    },
-    async (request) => timeEntries.getTimeEntry(ctx, principalOf(request).accountId, request.params.id),
+  routes.retrieve(
+    { description: 'One time entry by id.', response: TimeEntrySchema },
+    (request, { accountId }) => timeEntries.getTimeEntry(ctx, accountId, request.params.id),
   );
 
-  api.patch(
-    '/time-entries/:id',
+  routes.update(
     {
-      config: { scope: 'timeentries:write', resource: 'timeentries' },
-      schema: operation(
-        {
-          operationId: 'updateTimeEntry',
-          summary: 'Update a time entry',
-          description:
-            'Corrects an entry: changes only the fields sent. Setting `end` on an open entry closes it and takes ' +
-            'the employee off the clock; a closed entry cannot be reopened. The old and the new time must both ' +
-            'lie outside locked pay periods.',
-          tags,
-        },
-        { params: TimeEntryIdParams, body: UpdateTimeEntryBody, response: { 200: TimeEntrySchema } },
-      ),
+      description:
+        'Corrects an entry: changes only the fields sent. Setting `end` on an open entry closes it and takes ' +
+        'the employee off the clock; a closed entry cannot be reopened. The old and the new time must both ' +
+        'lie outside locked pay periods.',
+      body: UpdateTimeEntryBody,
+      response: TimeEntrySchema,
     },
-    async (request) =>
-      timeEntries.updateTimeEntry(ctx, principalOf(request).accountId, request.params.id, request.body),
+    (request, { accountId }) => timeEntries.updateTimeEntry(ctx, accountId, request.params.id, request.body),
   );
 
-  api.delete(
-    '/time-entries/:id',
+  routes.remove(
     {
-      config: { scope: 'timeentries:write', resource: 'timeentries' },
-      schema: operation(
-        {
-          operationId: 'deleteTimeEntry',
-          summary: 'Delete a time entry',
-          description:
-            'Removes an entry permanently (refused inside a locked pay period). Deleting an open entry takes the ' +
-            'employee off the clock. Punches that made the entry stay on record.',
-          tags,
-        },
-        { params: TimeEntryIdParams, response: { 200: DeletedTimeEntrySchema } },
-      ),
+      description:
+        'Removes an entry permanently (refused inside a locked pay period). Deleting an open entry takes the ' +
+        'employee off the clock. Punches that made the entry stay on record.',
     },
-    async (request) => {
-      await timeEntries.deleteTimeEntry(ctx, principalOf(request).accountId, request.params.id);
-      return { id: request.params.id, object: 'time_entry' as const, deleted: true as const };
-    },
+    (request, { accountId }) => timeEntries.deleteTimeEntry(ctx, accountId, request.params.id),
   );
-}
+});

@@ -1,38 +1,45 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { TimeEntryRow } from '../../db/tables.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { secondsBetween } from '../../platform/http/instants.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { ID_PREFIX, idPattern } from '../../shared/ids.js';
+import { exampleId, type IdKind, idPattern } from '../../shared/ids.js';
+import { COST_CODES } from '../cost-codes/resource.js';
+import { DEPARTMENT_CODES } from '../department-codes/resource.js';
+import { EMPLOYEES } from '../employees/resource.js';
+import { LOCATIONS } from '../locations/resource.js';
+import { POSITIONS } from '../positions/resource.js';
+import { TIME_ENTRIES } from './resource.js';
 
 /** A cap on obviously wrong input; the real bound is the entry's own span. */
 const MAX_BREAK_SECONDS = 86_400;
 
 const timeEntryId = Type.String({
-  pattern: idPattern('timeEntry'),
+  pattern: idPattern(TIME_ENTRIES),
   description: 'The time entry id.',
-  examples: ['ten_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+  examples: [exampleId(TIME_ENTRIES)],
 });
 export const employeeIdField = Type.String({
-  pattern: idPattern('employee'),
+  pattern: idPattern(EMPLOYEES),
   description: 'The employee whose time this is.',
-  examples: ['emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+  examples: [exampleId(EMPLOYEES)],
 });
 
 /** Optional links to the account's catalogues; `null` clears one on update. */
-function reference(kind: 'location' | 'departmentCode' | 'costCode' | 'position', description: string) {
+function reference(kind: IdKind, description: string) {
   return Type.Union([Type.String({ pattern: idPattern(kind) }), Type.Null()], {
     description,
-    examples: [`${ID_PREFIX[kind]}_01JD2X6Y3Z4A5B6C7D8E9F0G1H`],
+    examples: [exampleId(kind)],
   });
 }
 
-export const locationIdField = reference('location', 'The location worked at.');
+export const locationIdField = reference(LOCATIONS, 'The location worked at.');
 export const departmentCodeIdField = reference(
-  'departmentCode',
+  DEPARTMENT_CODES,
   'The department code the time is booked to.',
 );
-export const costCodeIdField = reference('costCode', 'The cost code the time is booked to.');
-const positionIdField = reference('position', 'The position worked.');
+export const costCodeIdField = reference(COST_CODES, 'The cost code the time is booked to.');
+const positionIdField = reference(POSITIONS, 'The position worked.');
 
 const start = Type.String({
   format: 'date-time',
@@ -56,7 +63,8 @@ const notes = Type.Union([Type.String({ maxLength: 1000 }), Type.Null()], {
   examples: ['Forgot to clock out; corrected by the shift lead.'],
 });
 
-export const TimeEntrySchema = Type.Object(
+export const TimeEntrySchema = objectSchema(
+  TIME_ENTRIES,
   {
     id: timeEntryId,
     object: Type.Literal('time_entry'),
@@ -91,11 +99,6 @@ export const TimeEntrySchema = Type.Object(
 );
 export type TimeEntry = Static<typeof TimeEntrySchema>;
 
-/** Fields a key's field restriction may name for time entries. */
-export const TIME_ENTRY_FIELDS: readonly string[] = Object.keys(TimeEntrySchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
-
 export const CreateTimeEntryBody = Type.Object(
   {
     employeeId: employeeIdField,
@@ -116,7 +119,7 @@ export const CreateTimeEntryBody = Type.Object(
     additionalProperties: false,
     examples: [
       {
-        employeeId: 'emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H',
+        employeeId: exampleId(EMPLOYEES),
         start: '2026-11-02T14:00:00Z',
         end: '2026-11-02T22:30:00Z',
         breakSeconds: 1800,
@@ -150,8 +153,6 @@ export const UpdateTimeEntryBody = Type.Partial(
 );
 export type UpdateTimeEntryInput = Static<typeof UpdateTimeEntryBody>;
 
-export const TimeEntryIdParams = Type.Object({ id: timeEntryId });
-
 /** The `from` / `to` query parameters of a list over time; `to` must not precede `from`. */
 export function timeRangeFilters(descriptions: { from: string; to: string }) {
   return {
@@ -168,13 +169,13 @@ export function timeRangeFilters(descriptions: { from: string; to: string }) {
   };
 }
 
-export const ListTimeEntriesQuery = listQuerySchema('timeEntry', {
+export const ListTimeEntriesQuery = listQuerySchema(TIME_ENTRIES, {
   employeeId: Type.Optional({ ...employeeIdField, description: 'Only this employee’s entries.' }),
   locationId: Type.Optional(
     Type.String({
-      pattern: idPattern('location'),
+      pattern: idPattern(LOCATIONS),
       description: 'Only entries at this location.',
-      examples: ['loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H'],
+      examples: [exampleId(LOCATIONS)],
     }),
   ),
   status: Type.Optional(
@@ -188,12 +189,6 @@ export const ListTimeEntriesQuery = listQuerySchema('timeEntry', {
   }),
 });
 export type ListTimeEntriesQueryInput = Static<typeof ListTimeEntriesQuery>;
-
-export const DeletedTimeEntrySchema = Type.Object({
-  id: Type.String({ examples: ['ten_01JD2X6Y3Z4A5B6C7D8E9F0G1H'] }),
-  object: Type.Literal('time_entry'),
-  deleted: Type.Literal(true),
-});
 
 export function toTimeEntry(row: TimeEntryRow): TimeEntry {
   return {

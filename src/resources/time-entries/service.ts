@@ -9,13 +9,16 @@ import {
 } from '../../platform/http/instants.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { createdEvent, deletedEvent, recordChange, updatedEvent } from '../change-events.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
 import { assertReferencesExist } from '../references.js';
 import { lockEmployee, lockNamedEmployee, setClockStatus } from './clock-state.js';
 import * as repo from './repository.js';
+import { TIME_ENTRIES } from './resource.js';
 import { alreadyClockedIn, assertActive, assertNoOverlap } from './rules.js';
 import type { CreateTimeEntryInput, TimeEntry, UpdateTimeEntryInput } from './schema.js';
 import { toTimeEntry } from './schema.js';
@@ -74,7 +77,7 @@ export async function listTimeEntries(
   accountId: string,
   filters: repo.TimeEntryFilters,
   page: PageRequest,
-): Promise<{ items: TimeEntry[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<TimeEntry>> {
   const rows = await repo.listTimeEntries(ctx.database.db, accountId, filters, page);
   const { items, hasMore } = pageOf(rows, page);
   return {
@@ -100,7 +103,7 @@ export async function createTimeEntry(
   assertValidSpan(start, end, breakSeconds, 'end');
   if (end === null) assertNotInFuture(start, now, 'start');
   const row: TimeEntryRow = {
-    id: newId('timeEntry'),
+    id: newId(TIME_ENTRIES),
     account_id: accountId,
     employee_id: input.employeeId,
     start_at: start,

@@ -1,16 +1,19 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { TimeOffRequestRow } from '../../db/tables.js';
+import { objectSchema } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
-import { idPattern } from '../../shared/ids.js';
+import { exampleId, idPattern } from '../../shared/ids.js';
+import { EMPLOYEES } from '../employees/resource.js';
+import { TIME_OFF } from './resource.js';
 
 const TYPES = ['vacation', 'sick', 'holiday', 'personal', 'unpaid'] as const;
 const STATUSES = ['requested', 'approved', 'denied', 'canceled'] as const;
 
-const EXAMPLE_ID = 'tof_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
-const EXAMPLE_EMPLOYEE = 'emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H';
+const EXAMPLE_ID = exampleId(TIME_OFF);
+const EXAMPLE_EMPLOYEE = exampleId(EMPLOYEES);
 
 const employeeId = Type.String({
-  pattern: idPattern('employee'),
+  pattern: idPattern(EMPLOYEES),
   description: 'The employee taking the time off.',
   examples: [EXAMPLE_EMPLOYEE],
 });
@@ -45,9 +48,10 @@ const status = Type.Union(
 );
 const timestamp = Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] });
 
-export const TimeOffSchema = Type.Object(
+export const TimeOffSchema = objectSchema(
+  TIME_OFF,
   {
-    id: Type.String({ pattern: idPattern('timeOff'), examples: [EXAMPLE_ID] }),
+    id: Type.String({ pattern: idPattern(TIME_OFF), examples: [EXAMPLE_ID] }),
     object: Type.Literal('time_off'),
     employeeId,
     type,
@@ -65,10 +69,6 @@ export const TimeOffSchema = Type.Object(
   { description: 'A request for time off, counted in time cards once approved.' },
 );
 export type TimeOff = Static<typeof TimeOffSchema>;
-
-export const TIME_OFF_FIELDS: readonly string[] = Object.keys(TimeOffSchema.properties).filter(
-  (field) => field !== 'id' && field !== 'object',
-);
 
 export const CreateTimeOffBody = Type.Object(
   {
@@ -95,15 +95,7 @@ export const CreateTimeOffBody = Type.Object(
 );
 export type CreateTimeOffInput = Static<typeof CreateTimeOffBody>;
 
-export const TimeOffIdParams = Type.Object({
-  id: Type.String({
-    pattern: idPattern('timeOff'),
-    description: 'The time-off request id.',
-    examples: [EXAMPLE_ID],
-  }),
-});
-
-export const ListTimeOffQuery = listQuerySchema('timeOff', {
+export const ListTimeOffQuery = listQuerySchema(TIME_OFF, {
   employeeId: Type.Optional({ ...employeeId, description: 'Only this employee’s requests.' }),
   status: Type.Optional({ ...status, description: 'Only requests in this status.' }),
   from: Type.Optional(date('Only requests that end on or after this date.', '2026-12-01')),

@@ -3,11 +3,14 @@ import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
+import type { Page } from '../../platform/pagination/respond.js';
+import { createdEvent, domainEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
+import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { createdEvent, recordChange, updatedEvent } from '../change-events.js';
 import { findEmployee } from '../employees/repository.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import * as repo from './repository.js';
+import { TIME_OFF } from './resource.js';
 import type { CreateTimeOffInput, TimeOff } from './schema.js';
 import { toTimeOff } from './schema.js';
 
@@ -28,7 +31,7 @@ export async function listTimeOff(
   accountId: string,
   filters: repo.TimeOffFilters,
   page: PageRequest,
-): Promise<{ items: TimeOff[]; hasMore: boolean; countTotal: () => Promise<number> }> {
+): Promise<Page<TimeOff>> {
   checkRange(filters);
   const rows = await repo.listTimeOff(ctx.database.db, accountId, filters, page);
   const { items, hasMore } = pageOf(rows, page);
@@ -50,7 +53,7 @@ export async function requestTimeOff(
   }
   const now = ctx.clock.now().toISOString();
   const row: TimeOffRequestRow = {
-    id: newId('timeOff'),
+    id: newId(TIME_OFF),
     account_id: accountId,
     employee_id: input.employeeId,
     type: input.type,
@@ -72,7 +75,7 @@ export async function requestTimeOff(
     const timeOff = toTimeOff(row);
     return {
       result: timeOff,
-      events: [createdEvent(timeOff), { type: 'time_off.requested', object: timeOff }],
+      events: [createdEvent(timeOff), domainEvent(TIME_OFF, 'requested', timeOff)],
     };
   });
 }
@@ -99,7 +102,7 @@ export async function decideTimeOff(
     const decided = toTimeOff({ ...row, status, decided_at: now, updated_at: now });
     return {
       result: decided,
-      events: [updatedEvent(toTimeOff(row), decided), { type: `time_off.${status}`, object: decided }],
+      events: [updatedEvent(toTimeOff(row), decided), domainEvent(TIME_OFF, status, decided)],
     };
   });
 }

@@ -1,10 +1,9 @@
 /** Per-key field restrictions (DESIGN §3.1): reads carry only id, object and the listed fields; writes only those. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { FieldRestrictions } from '../../../src/platform/api-keys/field-restrictions.js';
-import { SCOPE_RESOURCES } from '../../../src/platform/api-keys/scopes.js';
 import { createApiKey } from '../../../src/platform/api-keys/service.js';
-import { RESTRICTABLE_FIELDS } from '../../../src/resources/field-catalogue.js';
+import type { FieldRestrictions } from '../../../src/platform/descriptors/permissions.js';
+import { RESOURCES } from '../../../src/resources/registry.js';
 import { createTestAccount, createTestKey, type TestAccount, type TestApp } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
 import {
@@ -209,7 +208,9 @@ for (const dialect of DIALECTS) {
           },
         );
         // A scope resource whose objects have no restrictable fields (yet) is refused too.
-        const unrestrictable = SCOPE_RESOURCES.find((resource) => !RESTRICTABLE_FIELDS[resource]);
+        const unrestrictable = RESOURCES.scopes
+          .map((scope) => scope.name)
+          .find((resource) => !RESOURCES.restrictableFields(resource));
         if (unrestrictable) {
           await assertRejectsWithApiError(create({ [unrestrictable]: ['name'] }), 'parameter_invalid', {
             param: `fieldRestrictions.${unrestrictable}`,

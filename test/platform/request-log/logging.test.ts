@@ -9,6 +9,7 @@ import { openDatabase, sqliteFileIn } from '../../../src/db/database.js';
 import type { ApiRequestLogRow } from '../../../src/db/tables.js';
 import { generateApiKey } from '../../../src/platform/api-keys/format.js';
 import { revokeApiKey } from '../../../src/platform/api-keys/service.js';
+import { EMPLOYEES } from '../../../src/resources/employees/resource.js';
 import { startServer } from '../../../src/server.js';
 import { newId } from '../../../src/shared/ids.js';
 import { type ApiResponse, call, createTestAccount, createTestKey, type TestApp } from '../../helpers/app.js';
@@ -67,7 +68,7 @@ for (const dialect of DIALECTS) {
           body: { firstName: 'A', lastName: 'B' },
         });
         const noRoute = await send(t, 'GET', '/v1/nothing-here?x=1', { authorization: full });
-        const noResource = await send(t, 'GET', `/v1/employees/${newId('employee')}`, {
+        const noResource = await send(t, 'GET', `/v1/employees/${newId(EMPLOYEES)}`, {
           authorization: full,
         });
         const invalid = await send(t, 'POST', '/v1/employees', { authorization: full, body: {} });
@@ -221,7 +222,7 @@ for (const dialect of DIALECTS) {
     test('the logged path keeps the route pattern and the raw path apart', async () => {
       await withTestApp(dialect, async (t) => {
         const account = await createTestAccount(t);
-        const id = newId('employee');
+        const id = newId(EMPLOYEES);
         const response = await send(t, 'GET', `/v1/employees/${id}?expand=x`, {
           authorization: bearer(account.key),
         });

@@ -4,14 +4,13 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../../src/db/tables.js';
 import { createAccountWithAdmin } from '../../../src/platform/accounts/service.js';
-import { KeyCache } from '../../../src/platform/api-keys/cache.js';
 import { createApiKey } from '../../../src/platform/api-keys/service.js';
 import { deleteRequestLogBefore } from '../../../src/platform/request-log/repository.js';
 import { sweepRequestLog } from '../../../src/platform/request-log/retention.js';
 import type { RequestLogSink } from '../../../src/platform/request-log/sink.js';
 import { type RequestLogOptions, RequestLogWriter } from '../../../src/platform/request-log/writer.js';
 import { ManualClock } from '../../../src/shared/clock.js';
-import { createTestApp } from '../../helpers/app.js';
+import { createTestApp, serviceContext } from '../../helpers/app.js';
 import { DIALECTS, openTestDatabase, type TestDatabase, withSchemaLock } from '../../helpers/dialects.js';
 import { allLogRows, CapturingLogger, countLogRows, eventually, logRow } from './support.js';
 
@@ -55,7 +54,7 @@ async function createKey(
   db: TestDatabase,
   clock: ManualClock,
 ): Promise<{ accountId: string; keyId: string }> {
-  const ctx = { database: db, clock, keyCache: new KeyCache(clock) };
+  const ctx = serviceContext(db, clock);
   const { account, admin } = await createAccountWithAdmin(ctx, {
     name: 'Writer Co',
     plan: 'pro',

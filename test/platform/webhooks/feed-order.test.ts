@@ -6,20 +6,22 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulid';
+import { EVENTS } from '../../../src/platform/webhooks/events/resource.js';
 import { emitEvents } from '../../../src/platform/webhooks/outbox.js';
-import { newIdAfter } from '../../../src/shared/ids.js';
+import { EMPLOYEES } from '../../../src/resources/employees/resource.js';
+import { exampleId, newIdAfter } from '../../../src/shared/ids.js';
 import { createTestAccount, createTestApp } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
 
 describe('newIdAfter', () => {
   test('sorts after an id made by a process whose clock runs ahead', () => {
-    const now = newIdAfter('event', undefined);
+    const now = newIdAfter(EVENTS, undefined);
     // An id made by a clock an hour ahead of ours.
     const ahead = `evt_${ulid(Date.now() + 3_600_000)}`;
     assert.ok(ahead > now);
-    const next = newIdAfter('event', ahead);
+    const next = newIdAfter(EVENTS, ahead);
     assert.ok(next > ahead, `${next} > ${ahead}`);
-    assert.ok(newIdAfter('event', next) > next);
+    assert.ok(newIdAfter(EVENTS, next) > next);
   });
 });
 
@@ -29,7 +31,7 @@ for (const dialect of DIALECTS) {
       const t = await createTestApp(dialect);
       try {
         const account = await createTestAccount(t);
-        const object = { id: 'emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H', object: 'employee' };
+        const object = { id: exampleId(EMPLOYEES), object: 'employee' };
         const committed: { order: number; ids: string[] }[] = [];
         let commits = 0;
         let releaseFirst: () => void = () => undefined;

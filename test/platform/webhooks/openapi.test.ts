@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DOMAIN_EVENTS, EVENT_TYPES } from '../../../src/platform/webhooks/event-types.js';
+import { documentedEventTypes, eventDescription } from '../../../src/platform/webhooks/catalogue.js';
+import { RESOURCES } from '../../../src/resources/registry.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { fetchDocument, type Json, type OpenApiDocument } from '../../openapi/openapi-document.js';
 
@@ -13,6 +14,15 @@ interface WebhookOperation {
   requestBody: { content: { 'application/json': { schema: Json; example: Json } } };
   responses: Record<string, Json>;
 }
+
+const EVENT_TYPES = documentedEventTypes(RESOURCES);
+/** The domain events and `ping`, with what they mean. */
+const DOMAIN_EVENTS = Object.fromEntries(
+  EVENT_TYPES.flatMap((type) => {
+    const description = eventDescription(RESOURCES, type);
+    return description === undefined ? [] : [[type, description]];
+  }),
+);
 
 describe('the webhooks section of /openapi.json', () => {
   let t: TestApp;

@@ -9,9 +9,11 @@ import {
   revokeApiKey,
   rollApiKey,
 } from '../../../src/platform/api-keys/service.js';
+import { WEBHOOK_ENDPOINTS } from '../../../src/platform/webhooks/endpoints/resource.js';
 import { emitEvents } from '../../../src/platform/webhooks/outbox.js';
+import { EMPLOYEES } from '../../../src/resources/employees/resource.js';
 import { createEmployee } from '../../../src/resources/employees/service.js';
-import { newId } from '../../../src/shared/ids.js';
+import { exampleId, newId } from '../../../src/shared/ids.js';
 import {
   type ApiResponse,
   call,
@@ -85,7 +87,7 @@ async function insertEndpoint(
   status: 'enabled' | 'disabled' = 'enabled',
 ): Promise<string> {
   const now = t.clock.now().toISOString();
-  const id = newId('webhookEndpoint');
+  const id = newId(WEBHOOK_ENDPOINTS);
   await t.db.db
     .insertInto('webhook_endpoints')
     .values({
@@ -669,7 +671,7 @@ for (const dialect of DIALECTS) {
       const account = await createTestAccount(t);
       const accountId = account.account.id;
       const eventsBefore = await countRows(t, 'events', accountId);
-      const object = { id: 'emp_01JD2X6Y3Z4A5B6C7D8E9F0G1H', object: 'employee' };
+      const object = { id: exampleId(EMPLOYEES), object: 'employee' };
       await assert.rejects(
         emitEvents(t.db.db, t.clock, accountId, [{ type: 'employee.created', object }]),
         /inside the transaction/,

@@ -3,6 +3,11 @@
  * catalogues, locations and employees are tested without going through the resources that normally write them.
  */
 
+import { EMPLOYEES } from '../../../src/resources/employees/resource.js';
+import { PUNCHES } from '../../../src/resources/punches/resource.js';
+import { SHIFTS } from '../../../src/resources/shifts/resource.js';
+import { TIME_ENTRIES } from '../../../src/resources/time-entries/resource.js';
+import { TIME_OFF } from '../../../src/resources/time-off/resource.js';
 import { newId } from '../../../src/shared/ids.js';
 import type { TestApp } from '../../helpers/app.js';
 
@@ -25,9 +30,9 @@ export async function insertPunch(
   await t.db.db
     .insertInto('punches')
     .values({
-      id: newId('punch'),
+      id: newId(PUNCHES),
       account_id: accountId,
-      employee_id: ids.employee_id ?? newId('employee'),
+      employee_id: ids.employee_id ?? newId(EMPLOYEES),
       type: 'in',
       punched_at: t.clock.now().toISOString(),
       location_id: ids.location_id ?? null,
@@ -60,9 +65,9 @@ export async function insertTimeEntry(
   await t.db.db
     .insertInto('time_entries')
     .values({
-      id: newId('timeEntry'),
+      id: newId(TIME_ENTRIES),
       account_id: accountId,
-      employee_id: ids.employee_id ?? newId('employee'),
+      employee_id: ids.employee_id ?? newId(EMPLOYEES),
       start_at: '2026-10-30T14:00:00.000Z',
       end_at: '2026-10-30T22:00:00.000Z',
       break_seconds: 0,
@@ -86,7 +91,7 @@ export async function insertShift(
   await t.db.db
     .insertInto('shifts')
     .values({
-      id: newId('shift'),
+      id: newId(SHIFTS),
       account_id: accountId,
       employee_id: ids.employee_id ?? null,
       location_id: ids.location_id ?? null,
@@ -105,7 +110,7 @@ export async function insertTimeOffRequest(t: TestApp, accountId: string, employ
   await t.db.db
     .insertInto('time_off_requests')
     .values({
-      id: newId('timeOff'),
+      id: newId(TIME_OFF),
       account_id: accountId,
       employee_id: employeeId,
       type: 'vacation',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { insertPeriods } from '../../../src/resources/pay-periods/repository.js';
+import { PAY_PERIODS } from '../../../src/resources/pay-periods/resource.js';
 import { newId } from '../../../src/shared/ids.js';
 import { call, createTestAccount, createTestApp, type TestAccount, type TestApp } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
@@ -305,7 +306,7 @@ for (const dialect of DIALECTS) {
     create: async (t, account, index) => {
       const now = t.clock.now().toISOString();
       const startMs = Date.parse('2030-01-07') + index * 7 * DAY_MS;
-      const id = newId('payPeriod');
+      const id = newId(PAY_PERIODS);
       await insertPeriods(t.db.db, [
         {
           id,

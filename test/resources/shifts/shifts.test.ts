@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { EMPLOYEES } from '../../../src/resources/employees/resource.js';
+import { LOCATIONS } from '../../../src/resources/locations/resource.js';
+import { POSITIONS } from '../../../src/resources/positions/resource.js';
 import { newId } from '../../../src/shared/ids.js';
 import {
   call,
@@ -46,7 +49,7 @@ async function workplace(
     key: account.key,
     body: { firstName: 'Shift', lastName: 'Worker' },
   });
-  const locationId = newId('location');
+  const locationId = newId(LOCATIONS);
   await t.db.db
     .insertInto('locations')
     .values({
@@ -61,7 +64,7 @@ async function workplace(
       ...stamps,
     })
     .execute();
-  const positionId = newId('position');
+  const positionId = newId(POSITIONS);
   await t.db.db
     .insertInto('positions')
     .values({
@@ -179,10 +182,10 @@ for (const dialect of DIALECTS) {
       const before = await count();
       const cases: [Record<string, string>, string, string][] = [
         [{ employeeId: theirs.employeeId }, 'employeeId', 'Employee'],
-        [{ employeeId: newId('employee') }, 'employeeId', 'Employee'],
+        [{ employeeId: newId(EMPLOYEES) }, 'employeeId', 'Employee'],
         [{ locationId: theirs.locationId }, 'locationId', 'Location'],
         [{ positionId: theirs.positionId }, 'positionId', 'Position'],
-        [{ ...mine, positionId: newId('position') }, 'positionId', 'Position'],
+        [{ ...mine, positionId: newId(POSITIONS) }, 'positionId', 'Position'],
       ];
       for (const [refs, param, noun] of cases) {
         const res = await create({ ...MONDAY, ...refs });
@@ -344,7 +347,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await names(`published=false&locationId=${refs.locationId}&to=2026-11-03T00:00:00Z`), [
         'late',
       ]);
-      assert.deepEqual(await names(`employeeId=${newId('employee')}`), []);
+      assert.deepEqual(await names(`employeeId=${newId(EMPLOYEES)}`), []);
     });
 
     test('bad filters are refused with the parameter named', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { updateAccount } from '../../../src/platform/accounts/repository.js';
+import { TIME_ENTRIES } from '../../../src/resources/time-entries/resource.js';
 import { newId } from '../../../src/shared/ids.js';
 import { call, createTestAccount, createTestApp, type TestAccount, type TestApp } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
@@ -47,7 +48,7 @@ async function insertEntry(
   await t.db.db
     .insertInto('time_entries')
     .values({
-      id: newId('timeEntry'),
+      id: newId(TIME_ENTRIES),
       account_id: account.account.id,
       employee_id: employeeId,
       start_at: new Date(start).toISOString(),

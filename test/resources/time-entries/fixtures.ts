@@ -5,6 +5,12 @@
 import assert from 'node:assert/strict';
 import { toDbBoolean } from '../../../src/db/columns.js';
 import type { GeofenceMode } from '../../../src/db/tables.js';
+import { COST_CODES } from '../../../src/resources/cost-codes/resource.js';
+import { DEPARTMENT_CODES } from '../../../src/resources/department-codes/resource.js';
+import { GEOFENCES } from '../../../src/resources/geofences/resource.js';
+import { LOCATIONS } from '../../../src/resources/locations/resource.js';
+import { PAY_PERIODS } from '../../../src/resources/pay-periods/resource.js';
+import { POSITIONS } from '../../../src/resources/positions/resource.js';
 import { newId } from '../../../src/shared/ids.js';
 import { call, type TestAccount, type TestApp } from '../../helpers/app.js';
 
@@ -76,7 +82,7 @@ export async function insertLocation(
   account: TestAccount,
   geofenceMode: GeofenceMode = 'off',
 ): Promise<string> {
-  const id = newId('location');
+  const id = newId(LOCATIONS);
   await t.db.db
     .insertInto('locations')
     .values({
@@ -107,7 +113,7 @@ export async function insertGeofence(
     employeeIds?: string[];
   },
 ): Promise<string> {
-  const id = newId('geofence');
+  const id = newId(GEOFENCES);
   await t.db.db
     .insertInto('geofences')
     .values({
@@ -136,7 +142,7 @@ export async function insertCode(
   account: TestAccount,
   table: 'department_codes' | 'cost_codes' | 'positions',
 ): Promise<string> {
-  const kind = { department_codes: 'departmentCode', cost_codes: 'costCode', positions: 'position' } as const;
+  const kind = { department_codes: DEPARTMENT_CODES, cost_codes: COST_CODES, positions: POSITIONS } as const;
   const id = newId(kind[table]);
   await t.db.db
     .insertInto(table)
@@ -163,7 +169,7 @@ export async function lockPayPeriod(
   await t.db.db
     .insertInto('pay_periods')
     .values({
-      id: newId('payPeriod'),
+      id: newId(PAY_PERIODS),
       account_id: account.account.id,
       start_date: startDate,
       end_date: endDate,

@@ -3,38 +3,14 @@
  * written, and the create form's fields turned into the service's input (the service validates; this only reads
  * the form).
  */
-import type { FieldRestrictions } from '../../../platform/api-keys/field-restrictions.js';
-import {
-  FULL_ACCESS,
-  isScope,
-  SCOPE_RESOURCES,
-  type ScopeResource,
-} from '../../../platform/api-keys/scopes.js';
-import { RESTRICTABLE_FIELDS } from '../../../resources/field-catalogue.js';
+import { type FieldRestrictions, FULL_ACCESS } from '../../../platform/descriptors/permissions.js';
+import { RESOURCES } from '../../../resources/registry.js';
 import { localDayStartMs } from '../../../shared/local-time.js';
 import { formText } from '../../components.js';
 
-/** The names the seeds' permission table uses. */
-export const RESOURCE_LABELS: Readonly<Record<ScopeResource, string>> = {
-  employees: 'Employees',
-  punches: 'Punches',
-  timeentries: 'Time Entries',
-  pto: 'Time Off',
-  timecards: 'Time Cards',
-  payperiods: 'Pay Periods',
-  locations: 'Locations',
-  departmentcodes: 'Department Codes',
-  positions: 'Positions',
-  groups: 'Groups',
-  geofences: 'Geofences',
-  shifts: 'Shifts',
-  costcodes: 'Cost Codes',
-  webhooks: 'Webhooks',
-  events: 'Events',
-};
-
 export interface MatrixRow {
-  readonly resource: ScopeResource;
+  /** The scope's name (`employees`): what the form's scope and field inputs carry. */
+  readonly resource: string;
   readonly label: string;
   /** False for read-only resources (events): the matrix shows no Write box for them. */
   readonly writable: boolean;
@@ -42,12 +18,12 @@ export interface MatrixRow {
   readonly fields: readonly string[];
 }
 
-/** One row per scope resource, in the order of the API's scope list. */
-export const PERMISSION_MATRIX: readonly MatrixRow[] = SCOPE_RESOURCES.map((resource) => ({
-  resource,
-  label: RESOURCE_LABELS[resource],
-  writable: isScope(`${resource}:write`),
-  fields: RESTRICTABLE_FIELDS[resource] ?? [],
+/** One row per scope, in the order of the API's scope list, named in the seeds' words ("Time Entries"). */
+export const PERMISSION_MATRIX: readonly MatrixRow[] = RESOURCES.scopes.map((scope) => ({
+  resource: scope.name,
+  label: scope.label,
+  writable: scope.writable,
+  fields: RESOURCES.restrictableFields(scope.name) ?? [],
 }));
 
 /** A permission list as people read it: "Full access", or per resource which of Read and Write it grants. */
@@ -86,7 +62,7 @@ export const EMPTY_CREATE_FORM: CreateKeyForm = {
 };
 
 /** The form field carrying the restricted fields of one resource (checkboxes, one value per field). */
-export function fieldsInputName(resource: ScopeResource): string {
+export function fieldsInputName(resource: string): string {
   return `fields.${resource}`;
 }
 

@@ -6,7 +6,7 @@ import { readEntries } from '../../../resources/code-catalogues/service.js';
 import { getEmployee, listEmployees } from '../../../resources/employees/service.js';
 import { readLocations } from '../../../resources/locations/service.js';
 import { currentPayPeriodRow } from '../../../resources/pay-periods/service.js';
-import { POSITIONS } from '../../../resources/positions/catalogue.js';
+import { POSITIONS } from '../../../resources/positions/resource.js';
 import { computePayPeriodCards } from '../../../resources/time-cards/service.js';
 import { formErrorStatus } from '../../components.js';
 import { PortalError } from '../../errors.js';

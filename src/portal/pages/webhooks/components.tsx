@@ -1,4 +1,4 @@
-import type { WebhookEndpoint } from '../../../resources/webhook-endpoints/schema.js';
+import type { WebhookEndpoint } from '../../../platform/webhooks/endpoints/schema.js';
 
 export const WEBHOOKS_URL = '/portal/developer/webhooks';
 

@@ -3,7 +3,7 @@ import type {
   WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,
-} from '../../../resources/webhook-endpoints/schema.js';
+} from '../../../platform/webhooks/endpoints/schema.js';
 import {
   Dialog,
   formatDateTime,

@@ -3,7 +3,7 @@ import {
   type CreateWebhookEndpointInput,
   WEBHOOK_DESCRIPTION_MAX_LENGTH,
   WEBHOOK_URL_MAX_LENGTH,
-} from '../../../resources/webhook-endpoints/schema.js';
+} from '../../../platform/webhooks/endpoints/schema.js';
 import { formText } from '../../components.js';
 
 /** The create form as submitted, to send it back filled in when something needs fixing. */

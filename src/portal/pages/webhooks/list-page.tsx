@@ -1,19 +1,15 @@
 import { SUPPORTED_API_VERSIONS } from '../../../platform/versioning/versions.js';
-import { DOMAIN_EVENTS, EVENT_OBJECTS } from '../../../platform/webhooks/event-types.js';
 import {
   WEBHOOK_DESCRIPTION_MAX_LENGTH,
   WEBHOOK_URL_MAX_LENGTH,
   type WebhookEndpoint,
-} from '../../../resources/webhook-endpoints/schema.js';
+} from '../../../platform/webhooks/endpoints/schema.js';
+import { RESOURCES } from '../../../resources/registry.js';
 import { Alert, Dialog, formatDateTime, PageHeader, Pager, type PagerLinks } from '../../components.js';
 import { CsrfField, Layout } from '../../layout.js';
 import type { PortalSession } from '../../session/service.js';
 import { EndpointStatus, endpointUrl, eventsSummary, WEBHOOKS_URL } from './components.js';
 import type { EndpointFormValues } from './form.js';
-
-const CHANGES = ['created', 'updated', 'deleted'] as const;
-/** `ping` is sent by "Send test event" alone: nobody subscribes to it. */
-const SUBSCRIBABLE_DOMAIN_EVENTS = Object.entries(DOMAIN_EVENTS).filter(([type]) => type !== 'ping');
 
 function EventCheckbox({
   type,
@@ -99,17 +95,14 @@ function CreateEndpointForm({
         <details open={values.eventsMode === 'selected'}>
           <summary>Choose events</summary>
           <div class="check-grid">
-            {EVENT_OBJECTS.flatMap((object) =>
-              CHANGES.map((change) => {
-                const type = `${object}.${change}`;
-                return <EventCheckbox type={type} checked={chosen.has(type)} />;
-              }),
-            )}
+            {RESOURCES.changeEvents.map(({ type }) => (
+              <EventCheckbox type={type} checked={chosen.has(type)} />
+            ))}
           </div>
           <p class="hint">Domain events, sent besides the change events above:</p>
           <div class="check-grid">
-            {SUBSCRIBABLE_DOMAIN_EVENTS.map(([type, hint]) => (
-              <EventCheckbox type={type} checked={chosen.has(type)} hint={hint} />
+            {RESOURCES.domainEvents.map(({ type, description }) => (
+              <EventCheckbox type={type} checked={chosen.has(type)} hint={description ?? undefined} />
             ))}
           </div>
         </details>

@@ -1,0 +1,160 @@
+import type { SelectQueryBuilder, Updateable } from 'kysely';
+import { toCount } from '../../db/columns.js';
+import { isPostgres } from '../../db/database.js';
+import type {
+  Database,
+  Db,
+  WebhookEndpointRow,
+  WebhookEndpointStatus,
+  WebhookEndpointsTable,
+} from '../../db/tables.js';
+import { keysetPage, type PageRequest } from '../pagination/keyset.js';
+
+/** The webhook_endpoints table: the endpoints API, the outbox (who is subscribed) and the dispatcher (health). */
+
+export interface WebhookEndpointFilters {
+  status?: WebhookEndpointStatus | undefined;
+  updatedSince?: string | undefined;
+}
+
+function filteredEndpoints<O>(
+  query: SelectQueryBuilder<Database, 'webhook_endpoints', O>,
+  accountId: string,
+  filters: WebhookEndpointFilters,
+): SelectQueryBuilder<Database, 'webhook_endpoints', O> {
+  let q = query.where('account_id', '=', accountId);
+  if (filters.status) q = q.where('status', '=', filters.status);
+  if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
+  return q;
+}
+
+export async function insertEndpoint(db: Db, row: WebhookEndpointRow): Promise<void> {
+  await db.insertInto('webhook_endpoints').values(row).execute();
+}
+
+export async function findEndpoint(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listEndpoints(
+  db: Db,
+  accountId: string,
+  filters: WebhookEndpointFilters,
+  page: PageRequest,
+): Promise<WebhookEndpointRow[]> {
+  return keysetPage(
+    filteredEndpoints(db.selectFrom('webhook_endpoints').selectAll(), accountId, filters),
+    page,
+    'id',
+  ).execute();
+}
+
+export async function countEndpoints(
+  db: Db,
+  accountId: string,
+  filters: WebhookEndpointFilters,
+): Promise<number> {
+  const row = await filteredEndpoints(
+    db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<string | number>().as('n')),
+    accountId,
+    filters,
+  ).executeTakeFirstOrThrow();
+  return toCount(row.n);
+}
+
+export async function updateEndpoint(
+  db: Db,
+  accountId: string,
+  id: string,
+  changes: Updateable<WebhookEndpointsTable>,
+): Promise<void> {
+  await db
+    .updateTable('webhook_endpoints')
+    .set(changes)
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Deletes the endpoint row; its deliveries and their attempts go first (deleteDeliveriesOfEndpoint). */
+export async function deleteEndpoint(db: Db, accountId: string, id: string): Promise<void> {
+  await db.deleteFrom('webhook_endpoints').where('account_id', '=', accountId).where('id', '=', id).execute();
+}
+
+/** The account's enabled endpoints, with what they subscribe to: who gets a delivery of a new event. */
+export async function listEnabledEndpoints(
+  db: Db,
+  accountId: string,
+): Promise<Pick<WebhookEndpointRow, 'id' | 'enabled_events'>[]> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'enabled_events'])
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'enabled')
+    .execute();
+}
+
+/**
+ * Locks the enabled endpoint for a dispatcher's claim, on PostgreSQL `FOR UPDATE SKIP LOCKED`: true when this
+ * transaction holds it, false when it is disabled, gone, or another dispatcher is claiming for it right now.
+ */
+export async function lockEnabledEndpointUnlessLocked(
+  trx: Db,
+  accountId: string,
+  endpointId: string,
+): Promise<boolean> {
+  const locked = await trx
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', '=', endpointId)
+    .where('status', '=', 'enabled')
+    .$if(isPostgres(trx), (qb) => qb.forUpdate().skipLocked())
+    .executeTakeFirst();
+  return locked !== undefined;
+}
+
+/**
+ * The endpoint of a delivery whose outcome is being written, locked on PostgreSQL until the transaction ends: the
+ * outcomes of its concurrent deliveries then judge its health one after another. Locked before any delivery row,
+ * the order the claim takes too, so the two never deadlock.
+ */
+export async function lockEndpointRow(
+  trx: Db,
+  accountId: string,
+  endpointId: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return trx
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', endpointId)
+    .$if(isPostgres(trx), (qb) => qb.forUpdate())
+    .executeTakeFirst();
+}
+
+export type EndpointHealthChange = Partial<
+  Pick<WebhookEndpointRow, 'status' | 'disabled_reason' | 'failing_since' | 'updated_at'>
+>;
+
+export async function updateEndpointHealth(
+  trx: Db,
+  endpoint: Pick<WebhookEndpointRow, 'account_id' | 'id'>,
+  changes: EndpointHealthChange,
+): Promise<void> {
+  await trx
+    .updateTable('webhook_endpoints')
+    .set(changes)
+    .where('account_id', '=', endpoint.account_id)
+    .where('id', '=', endpoint.id)
+    .execute();
+}

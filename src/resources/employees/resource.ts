@@ -1,0 +1,30 @@
+import { defineResource } from '../../platform/descriptors/descriptor.js';
+
+export const EMPLOYEES = defineResource({
+  scope: { name: 'employees', label: 'Employees', writable: true },
+  object: 'employee',
+  idPrefix: 'emp',
+  path: '/employees',
+  names: { one: 'employee', many: 'employees' },
+  tag: { name: 'Employees', description: 'People whose time is tracked.' },
+  fields: [
+    'firstName',
+    'lastName',
+    'email',
+    'employeeRef',
+    'phone',
+    'active',
+    'role',
+    'payRate',
+    'timezone',
+    'locationIds',
+    'departmentCodeId',
+    'positionId',
+    'groupIds',
+    'clockStatus',
+    'createdAt',
+    'updatedAt',
+  ],
+  restrictable: true,
+  events: { changes: true, domain: {} },
+});
