@@ -110,3 +110,28 @@ export async function deleteEmployee(db: Db, accountId: string, id: string): Pro
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** Every employee of the account (or one), with whether they are active: who gets a card. */
+export async function listEmployeeStates(
+  db: Db,
+  accountId: string,
+  employeeId?: string,
+): Promise<{ id: string; active: number }[]> {
+  let query = db.selectFrom('employees').select(['id', 'active']).where('account_id', '=', accountId);
+  if (employeeId) query = query.where('id', '=', employeeId);
+  return query.execute();
+}
+
+/**
+ * Takes the employee's row lock until the transaction ends, with a no-op UPDATE (portable where SELECT ... FOR UPDATE
+ * is not, and `updated_at` stays: locking changes nothing visible). False when there is no such employee.
+ */
+export async function lockEmployeeRow(db: Db, accountId: string, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('employees')
+    .set({ clock_status: sql`clock_status` })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -96,3 +96,33 @@ export async function deleteGeofence(db: Db, accountId: string, id: string): Pro
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** Active geofences that apply to a punch: the location's own, and those assigned to the employee. */
+export async function findApplicableGeofences(
+  db: Db,
+  accountId: string,
+  locationId: string,
+  employeeId: string,
+): Promise<GeofenceRow[]> {
+  return db
+    .selectFrom('geofences')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('active', '=', toDbBoolean(true))
+    .where((eb) =>
+      eb.or([
+        eb('location_id', '=', locationId),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('geofence_employees')
+            .select('geofence_id')
+            .where('account_id', '=', accountId)
+            .where('employee_id', '=', employeeId),
+        ),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+}

@@ -1,8 +1,8 @@
-import { toDbBoolean } from '../../db/columns.js';
 import type { Db } from '../../db/tables.js';
 import { findAccount } from '../../platform/accounts/repository.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { localDateOf } from '../../shared/local-time.js';
+import { findLockedPeriodTouching } from './repository.js';
 
 /**
  * 409 pay_period_locked when the time between `from` and `to` (instants; `to` defaults to `from`) touches a local
@@ -32,14 +32,7 @@ export async function assertDatesUnlocked(
   fromDate: string,
   toDate: string,
 ): Promise<void> {
-  const locked = await db
-    .selectFrom('pay_periods')
-    .select(['id', 'start_date', 'end_date'])
-    .where('account_id', '=', accountId)
-    .where('locked', '=', toDbBoolean(true))
-    .where('start_date', '<=', toDate)
-    .where('end_date', '>=', fromDate)
-    .executeTakeFirst();
+  const locked = await findLockedPeriodTouching(db, accountId, fromDate, toDate);
   if (locked) {
     throw new ApiError(
       'pay_period_locked',

@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder } from 'kysely';
-import { toCount } from '../../db/columns.js';
+import { toCount, toDbBoolean } from '../../db/columns.js';
 import type { Database, Db, PayPeriodRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 
@@ -108,4 +108,21 @@ export async function deletePeriodsEndingFrom(
     .where('end_date', '>=', date)
     .returningAll()
     .execute();
+}
+
+/** A locked period that shares a date with [fromDate, toDate] (local dates, inclusive), if there is one. */
+export async function findLockedPeriodTouching(
+  db: Db,
+  accountId: string,
+  fromDate: string,
+  toDate: string,
+): Promise<Pick<PayPeriodRow, 'id' | 'start_date' | 'end_date'> | undefined> {
+  return db
+    .selectFrom('pay_periods')
+    .select(['id', 'start_date', 'end_date'])
+    .where('account_id', '=', accountId)
+    .where('locked', '=', toDbBoolean(true))
+    .where('start_date', '<=', toDate)
+    .where('end_date', '>=', fromDate)
+    .executeTakeFirst();
 }

@@ -1,7 +1,7 @@
 import type { Db, GeofenceRow, LocationRow } from '../../db/tables.js';
 import { ApiError } from '../../platform/errors/api-error.js';
 import { type Coordinates, distanceMeters } from '../../shared/geo.js';
-import { findApplicableGeofences } from './repository.js';
+import { findApplicableGeofences } from '../geofences/repository.js';
 
 export interface GeofenceVerdict {
   readonly withinGeofence: boolean | null;

@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely';
-import { toCount, toDbBoolean } from '../../db/columns.js';
-import type { Database, Db, GeofenceRow, LocationRow, PunchRow } from '../../db/tables.js';
+import { toCount } from '../../db/columns.js';
+import type { Database, Db, PunchRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 
 export interface PunchFilters {
@@ -73,43 +73,4 @@ export async function countPunches(db: Db, accountId: string, filters: PunchFilt
     filters,
   ).executeTakeFirstOrThrow();
   return toCount(row.n);
-}
-
-export async function findLocation(db: Db, accountId: string, id: string): Promise<LocationRow | undefined> {
-  return db
-    .selectFrom('locations')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
-/** Active geofences that apply to a punch: the location's own, and those assigned to the employee. */
-export async function findApplicableGeofences(
-  db: Db,
-  accountId: string,
-  locationId: string,
-  employeeId: string,
-): Promise<GeofenceRow[]> {
-  return db
-    .selectFrom('geofences')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('active', '=', toDbBoolean(true))
-    .where((eb) =>
-      eb.or([
-        eb('location_id', '=', locationId),
-        eb(
-          'id',
-          'in',
-          eb
-            .selectFrom('geofence_employees')
-            .select('geofence_id')
-            .where('account_id', '=', accountId)
-            .where('employee_id', '=', employeeId),
-        ),
-      ]),
-    )
-    .orderBy('id')
-    .execute();
 }

@@ -11,6 +11,7 @@ import type { EventInput } from '../../platform/webhooks/outbox.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import type { Coordinates } from '../../shared/geo.js';
 import { newId } from '../../shared/ids.js';
+import { findLocation } from '../locations/repository.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
 import { assertReferencesExist } from '../references.js';
 import { lockNamedEmployee, setClockStatus } from '../time-entries/clock-state.js';
@@ -164,7 +165,7 @@ export async function recordPunch(
 
   return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
     const employee = await lockNamedEmployee(trx, accountId, input.employeeId);
-    const location = input.locationId ? await repo.findLocation(trx, accountId, input.locationId) : undefined;
+    const location = input.locationId ? await findLocation(trx, accountId, input.locationId) : undefined;
     if (input.locationId && !location) throw notFound('Location', input.locationId, 'locationId');
     await assertReferencesExist(trx, accountId, {
       departmentCodeId: input.departmentCodeId,

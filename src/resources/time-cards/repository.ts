@@ -65,35 +65,3 @@ export async function deleteCardsOfPeriods(
     .where('pay_period_id', 'in', [...payPeriodIds])
     .execute();
 }
-
-/** Every employee of the account (or one), with whether they are active: who gets a card. */
-export async function listEmployeeStates(
-  db: Db,
-  accountId: string,
-  employeeId?: string,
-): Promise<{ id: string; active: number }[]> {
-  let query = db.selectFrom('employees').select(['id', 'active']).where('account_id', '=', accountId);
-  if (employeeId) query = query.where('id', '=', employeeId);
-  return query.execute();
-}
-
-/**
- * Time entries overlapping [fromIso, toIso) for every employee (or one). `startedAfterIso` bounds how early an
- * entry may start, which keeps this an index range scan on (account_id, start_at) however long the history.
- */
-export async function listEntriesOverlapping(
-  db: Db,
-  accountId: string,
-  range: { fromIso: string; toIso: string; startedAfterIso: string },
-  employeeId?: string,
-) {
-  let query = db
-    .selectFrom('time_entries')
-    .select(['employee_id', 'start_at', 'end_at', 'break_seconds', 'updated_at'])
-    .where('account_id', '=', accountId)
-    .where('start_at', '>=', range.startedAfterIso)
-    .where('start_at', '<', range.toIso)
-    .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', range.fromIso)]));
-  if (employeeId) query = query.where('employee_id', '=', employeeId);
-  return query.execute();
-}

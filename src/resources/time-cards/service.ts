@@ -9,11 +9,13 @@ import type { Page } from '../../platform/pagination/respond.js';
 import { flagEvents } from '../../platform/webhooks/change-events.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
+import { listEmployeeStates } from '../employees/repository.js';
 import { workweekStart } from '../pay-periods/calendar.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import { currentPayPeriodRow, loadPayPeriodRow } from '../pay-periods/service.js';
 import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule } from '../pay-schedule/service.js';
+import { listEntriesOverlapping } from '../time-entries/repository.js';
 import { listApprovedTimeOff } from '../time-off/repository.js';
 import {
   buildDayGrid,
@@ -75,7 +77,7 @@ async function loadPeriodInputs(
   const fromMs = grid.dayStartsMs[0] as number;
   const toMs = grid.dayStartsMs.at(-1) as number;
   const [entries, requests] = await Promise.all([
-    repo.listEntriesOverlapping(
+    listEntriesOverlapping(
       db,
       schedule.accountId,
       {
@@ -206,7 +208,7 @@ export async function computePayPeriodCards(
   const schedule = await loadAccountSchedule(db, accountId);
   const [inputs, employees] = await Promise.all([
     loadPeriodInputs(ctx, db, schedule, period, employeeId),
-    repo.listEmployeeStates(db, accountId, employeeId),
+    listEmployeeStates(db, accountId, employeeId),
   ]);
   const due = employees
     .filter((employee) => {

@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import type { ClockStatus, Db, EmployeeRow } from '../../db/tables.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import { withTouched } from '../../platform/webhooks/change-events.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
 import { readEmployees } from '../employees/objects.js';
-import { findEmployee } from '../employees/repository.js';
+import { findEmployee, lockEmployeeRow, updateEmployee } from '../employees/repository.js';
 
 /**
  * Takes the employee's row lock for the rest of the transaction and returns the row as it is now (undefined when
@@ -21,13 +20,7 @@ export async function lockEmployee(
   accountId: string,
   employeeId: string,
 ): Promise<EmployeeRow | undefined> {
-  const result = await db
-    .updateTable('employees')
-    .set({ clock_status: sql`clock_status` })
-    .where('account_id', '=', accountId)
-    .where('id', '=', employeeId)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) return undefined;
+  if (!(await lockEmployeeRow(db, accountId, employeeId))) return undefined;
   return findEmployee(db, accountId, employeeId);
 }
 
@@ -55,13 +48,7 @@ export async function setClockStatus(
 ): Promise<readonly EventInput[]> {
   const { events } = await withTouched(
     () => readEmployees(db, accountId, [employeeId]),
-    () =>
-      db
-        .updateTable('employees')
-        .set({ clock_status: status, updated_at: now })
-        .where('account_id', '=', accountId)
-        .where('id', '=', employeeId)
-        .execute(),
+    () => updateEmployee(db, accountId, employeeId, { clock_status: status, updated_at: now }),
   );
   return events;
 }
