@@ -4,10 +4,13 @@
  *
  * Operations are discovered from the app itself — the OpenAPI document, cross-checked against Fastify's route
  * table — so a new route is covered the moment it is registered. A route with path parameters needs a fixture
- * factory below (one entry per resource, keyed by the path before its first parameter); the suite fails for a
- * route that has none.
+ * factory, which its resource keeps in a `fixture.ts` beside its tests (keyed by the path before the first
+ * parameter); the suite fails for a route that has none.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HTTPMethods } from 'fastify';
 import type { Dialect } from '../../src/db/database.js';
 import { USERS } from '../../src/platform/accounts/ids.js';
@@ -17,6 +20,7 @@ import { ApiError } from '../../src/platform/errors/api-error.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../src/platform/errors/catalogue.js';
 import { newId } from '../../src/shared/ids.js';
 import { type ApiResponse, call, createTestApp, type ErrorBody, type TestApp } from './app.js';
+import type { FixtureFactory, Fixtures } from './fixtures.js';
 
 type Json = Record<string, unknown>;
 
@@ -199,226 +203,38 @@ export function assertApiError(
   return error;
 }
 
-/** Makes real objects of one resource for the suite, through the API, with the given account's key. */
-export interface FixtureFactory {
-  /** Creates one object and returns the path parameters of the resource's routes (e.g. `{ id }`). */
-  create(t: TestApp, authorization: string): Promise<Record<string, string>>;
-  /**
-   * A body that succeeds for this operation (in the caller's account, with these path parameters), when the
-   * documented example cannot (it names ids that do not exist, or a value that must be unique).
-   */
-  body?(t: TestApp, authorization: string, operation: DocumentedOperation): Promise<unknown>;
+/** Test files named so hold a resource's fixtures (see helpers/fixtures.ts). */
+const FIXTURE_FILE = 'fixture.ts';
+
+function fixtureFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) return fixtureFiles(full);
+      return name === FIXTURE_FILE ? [full] : [];
+    })
+    .sort();
 }
 
-let fixtureCounter = 0;
-
-/** A new employee of the caller's account, for objects that belong to one (a fresh one is off the clock). */
-async function fixtureEmployee(t: TestApp, authorization: string): Promise<string> {
-  const created = await send<{ id: string }>(t, 'POST', '/v1/employees', {
-    authorization,
-    body: { firstName: 'Fixture', lastName: 'Worker' },
-  });
-  assert.equal(created.status, 201, created.raw);
-  return created.body.id;
+/**
+ * Every resource's fixture factories, from the `fixture.ts` files next to its tests: the suite lists no resource
+ * itself, so a new resource's routes are covered once its own folder has a fixture (the coverage test says so).
+ */
+async function loadFixtureFactories(): Promise<Readonly<Record<string, FixtureFactory>>> {
+  const factories: Record<string, FixtureFactory> = {};
+  for (const file of fixtureFiles(fileURLToPath(new URL('..', import.meta.url)))) {
+    const module = (await import(pathToFileURL(file).href)) as { fixtures?: Fixtures };
+    if (!module.fixtures) throw new Error(`${file} exports no \`fixtures\`.`);
+    for (const [resourcePath, factory] of Object.entries(module.fixtures)) {
+      if (factories[resourcePath]) throw new Error(`Two fixture files make ${resourcePath} objects.`);
+      factories[resourcePath] = factory;
+    }
+  }
+  return factories;
 }
 
-/** A clock-in of a fresh employee, who is off the clock. */
-async function fixturePunchBody(t: TestApp, authorization: string): Promise<Record<string, unknown>> {
-  return { employeeId: await fixtureEmployee(t, authorization), type: 'in' };
-}
-
-/** A closed manual time entry's body: on a fresh employee it can overlap nothing. */
-async function fixtureTimeEntryBody(t: TestApp, authorization: string): Promise<Record<string, unknown>> {
-  return {
-    employeeId: await fixtureEmployee(t, authorization),
-    start: '2026-10-30T14:00:00Z',
-    end: '2026-10-30T22:30:00Z',
-    breakSeconds: 1800,
-  };
-}
-
-async function fixtureTimeOffBody(t: TestApp, authorization: string): Promise<Record<string, unknown>> {
-  return {
-    employeeId: await fixtureEmployee(t, authorization),
-    type: 'vacation',
-    startDate: '2026-12-21',
-    endDate: '2026-12-23',
-  };
-}
-
-const FIXTURE_WEBHOOK_ENDPOINT = { url: 'https://93.184.215.14/hooks/punchclock', enabledEvents: ['*'] };
-
-function fixtureWebhookEndpoint(t: TestApp, authorization: string): Promise<Record<string, string>> {
-  return createFixture(t, authorization, '/v1/webhook-endpoints', FIXTURE_WEBHOOK_ENDPOINT);
-}
-
-/** Creates an object with this body through the API and returns its id as the `{ id }` path parameter. */
-async function createFixture(
-  t: TestApp,
-  authorization: string,
-  path: string,
-  body: Record<string, unknown>,
-): Promise<Record<string, string>> {
-  const created = await send<{ id: string }>(t, 'POST', path, { authorization, body });
-  assert.equal(created.status, 201, created.raw);
-  return { id: created.body.id };
-}
-
-/** Department codes, positions, groups and cost codes: codes are unique per account, so each call takes a new one. */
-function codeCatalogueFixture(path: string): FixtureFactory {
-  const body = () => {
-    fixtureCounter++;
-    return { code: `FX-${fixtureCounter}`, name: `Fixture ${fixtureCounter}` };
-  };
-  return {
-    create: (t, authorization) => createFixture(t, authorization, path, body()),
-    body: async (_t, _authorization, operation) =>
-      operation.method === 'POST' ? body() : operation.bodyExample,
-  };
-}
-
-/** One entry per resource, keyed by the path before the first parameter. New resources add theirs here. */
-export const FIXTURE_FACTORIES: Readonly<Record<string, FixtureFactory>> = {
-  '/v1/employees': {
-    create: async (t, authorization) => {
-      fixtureCounter++;
-      const created = await send<{ id: string }>(t, 'POST', '/v1/employees', {
-        authorization,
-        body: { firstName: 'Fixture', lastName: `Employee ${fixtureCounter}` },
-      });
-      assert.equal(created.status, 201, created.raw);
-      return { id: created.body.id };
-    },
-    // The documented example carries an employeeRef, unique per account: vary it so every call succeeds.
-    body: async (_t, _authorization, operation) => {
-      fixtureCounter++;
-      if (operation.method === 'POST' && operation.path === '/v1/employees') {
-        return { firstName: 'Maria', lastName: 'Lopez', employeeRef: `HR-${fixtureCounter}` };
-      }
-      return operation.bodyExample;
-    },
-  },
-  // The documented examples of locations and geofences name no other object and no unique value.
-  '/v1/locations': {
-    create: (t, authorization) => createFixture(t, authorization, '/v1/locations', { name: 'Fixture site' }),
-  },
-  '/v1/department-codes': codeCatalogueFixture('/v1/department-codes'),
-  '/v1/positions': codeCatalogueFixture('/v1/positions'),
-  '/v1/groups': codeCatalogueFixture('/v1/groups'),
-  '/v1/cost-codes': codeCatalogueFixture('/v1/cost-codes'),
-  '/v1/geofences': {
-    create: (t, authorization) =>
-      createFixture(t, authorization, '/v1/geofences', {
-        name: 'Fixture fence',
-        latitude: 41.88,
-        longitude: -87.65,
-        radiusMeters: 100,
-      }),
-  },
-  // A punch names an employee who must exist in the caller's account and be off the clock: a new one each time.
-  '/v1/punches': {
-    create: async (t, authorization) =>
-      createFixture(t, authorization, '/v1/punches', await fixturePunchBody(t, authorization)),
-    body: (t, authorization) => fixturePunchBody(t, authorization),
-  },
-  // Entries name an employee too; the PATCH example (`breakSeconds`, `notes`) fits any fixture entry.
-  '/v1/time-entries': {
-    create: async (t, authorization) =>
-      createFixture(t, authorization, '/v1/time-entries', await fixtureTimeEntryBody(t, authorization)),
-    body: async (t, authorization, operation) =>
-      operation.method === 'POST' ? fixtureTimeEntryBody(t, authorization) : operation.bodyExample,
-  },
-  // The documented examples (an open shift; `{ published: true }`) name no other object, so they work as they are.
-  '/v1/shifts': {
-    create: async (t, authorization) => {
-      const created = await send<{ id: string }>(t, 'POST', '/v1/shifts', {
-        authorization,
-        body: { start: '2026-11-02T14:00:00Z', end: '2026-11-02T22:00:00Z' },
-      });
-      assert.equal(created.status, 201, created.raw);
-      return { id: created.body.id };
-    },
-  },
-  // Periods are materialised, not created: the oldest one, about a year back, so that locking it in the suite
-  // never blocks the time other fixtures record around now.
-  '/v1/pay-periods': {
-    create: async (t, authorization) => {
-      const listed = await send<{ data: { id: string }[] }>(t, 'GET', '/v1/pay-periods?limit=100', {
-        authorization,
-      });
-      assert.equal(listed.status, 200, listed.raw);
-      const oldest = listed.body.data.at(-1);
-      assert.ok(oldest, listed.raw);
-      return { id: oldest.id };
-    },
-  },
-  // Every active employee has a card in the current pay period.
-  '/v1/time-cards': {
-    create: async (t, authorization) => {
-      const employeeId = await fixtureEmployee(t, authorization);
-      const listed = await send<{ data: { id: string }[] }>(
-        t,
-        'GET',
-        `/v1/time-cards?employeeId=${employeeId}`,
-        {
-          authorization,
-        },
-      );
-      assert.equal(listed.status, 200, listed.raw);
-      const card = listed.body.data[0];
-      assert.ok(card, listed.raw);
-      return { id: card.id };
-    },
-  },
-  // A fresh request each time, still `requested`, so approve, deny and cancel all succeed.
-  '/v1/time-off': {
-    create: async (t, authorization) => {
-      const created = await send<{ id: string }>(t, 'POST', '/v1/time-off', {
-        authorization,
-        body: await fixtureTimeOffBody(t, authorization),
-      });
-      assert.equal(created.status, 201, created.raw);
-      return { id: created.body.id };
-    },
-    body: async (t, authorization) => fixtureTimeOffBody(t, authorization),
-  },
-  // The documented URL is a host name, which the SSRF check would resolve (this machine may have no DNS): a public
-  // IP literal is checked without resolving.
-  '/v1/webhook-endpoints': {
-    create: (t, authorization) => fixtureWebhookEndpoint(t, authorization),
-    body: async (_t, _authorization, operation) =>
-      operation.method === 'POST' && operation.path === '/v1/webhook-endpoints'
-        ? FIXTURE_WEBHOOK_ENDPOINT
-        : operation.bodyExample,
-  },
-  // A test ping queues a delivery to its endpoint.
-  '/v1/webhook-deliveries': {
-    create: async (t, authorization) => {
-      const { id } = await fixtureWebhookEndpoint(t, authorization);
-      const sent = await send<{ id: string }>(t, 'POST', `/v1/webhook-endpoints/${id}/test`, {
-        authorization,
-      });
-      assert.equal(sent.status, 200, sent.raw);
-      return { id: sent.body.id };
-    },
-  },
-  // Creating an endpoint is a change, so it is an event of the feed.
-  '/v1/events': {
-    create: async (t, authorization) => {
-      const { id } = await fixtureWebhookEndpoint(t, authorization);
-      const listed = await send<{ data: { id: string; data: { object: { id: string } } }[] }>(
-        t,
-        'GET',
-        '/v1/events?type=webhook_endpoint.created&limit=100',
-        { authorization },
-      );
-      assert.equal(listed.status, 200, listed.raw);
-      const event = listed.body.data.find((item) => item.data.object.id === id);
-      assert.ok(event, listed.raw);
-      return { id: event.id };
-    },
-  },
-};
+/** One entry per resource path (the path before the first parameter), from the resources' fixture files. */
+export const FIXTURE_FACTORIES: Readonly<Record<string, FixtureFactory>> = await loadFixtureFactories();
 
 /** A body the operation accepts: the factory's, else the documented example. */
 export async function bodyFor(
@@ -447,7 +263,7 @@ export async function fixtureFor(
   const factory = FIXTURE_FACTORIES[operation.resourcePath];
   if (!factory) {
     throw new Error(
-      `${operation.label} has path parameters but test/helpers/security-suite.ts has no fixture factory for "${operation.resourcePath}".`,
+      `${operation.label} has path parameters but no test folder has a fixture.ts for "${operation.resourcePath}".`,
     );
   }
   const params = await factory.create(t, authorization);

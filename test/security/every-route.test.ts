@@ -236,7 +236,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(
         missing.map((op) => op.label),
         [],
-        'add an entry to FIXTURE_FACTORIES in test/helpers/security-suite.ts',
+        "add a fixture.ts to the resource's test folder (see test/helpers/fixtures.ts)",
       );
     });
 
