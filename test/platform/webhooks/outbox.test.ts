@@ -20,10 +20,10 @@ import {
   createTestAccount,
   createTestApp,
   createTestKey,
-  type TestAccount,
   type TestApp,
 } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
+import { describeEachDialect } from '../../helpers/each-dialect.js';
 
 type ApiObject = { id: string; object: string } & Record<string, unknown>;
 interface List {
@@ -123,443 +123,437 @@ async function failDeliveryInserts(t: TestApp, dialect: Dialect): Promise<void> 
     for each row execute function fail_delivery()`.execute(t.db.db);
 }
 
-for (const dialect of DIALECTS) {
-  describe(`outbox: every change emits its events (${dialect})`, () => {
-    let t: TestApp;
-    let account: TestAccount;
-    let seen = '';
-    const state: Record<string, ApiObject> = {};
+describeEachDialect('outbox: every change emits its events', ({ t, account }) => {
+  let seen = '';
+  const state: Record<string, ApiObject> = {};
 
-    before(async () => {
-      t = await createTestApp(dialect);
-      account = await createTestAccount(t);
-      const setup = await eventsOf(t, account.account.id);
-      // The account's first key is itself an event of the security trail.
-      assert.deepEqual(
-        setup.map((event) => event.type),
-        ['api_key.created'],
-      );
-      seen = setup.at(-1)?.id ?? '';
-    });
-    after(() => t.close());
-
-    /** One successful call; every write happens a second after the last, so each update moves updatedAt. */
-    const api = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {
-      if (method !== 'GET') t.clock.advance(1_000);
-      const response = await call<ApiObject>(t, method, `/v1${url}`, { key: account.key, body });
-      return ok(response, method === 'POST' && !url.includes('/', 1) ? 201 : 200);
-    };
-    const list = async (url: string) =>
-      ok(await call<List>(t, 'GET', `/v1${url}`, { key: account.key })).data;
-
-    async function newEvents(): Promise<SeenEvent[]> {
-      const rows = await eventsOf(t, account.account.id, seen);
-      seen = rows.at(-1)?.id ?? seen;
-      return rows.map((row) => {
-        const data = fromDbJson<{ object: unknown; previousAttributes?: Record<string, unknown> }>(row.data);
-        return data.previousAttributes
-          ? { type: row.type, object: data.object, previousAttributes: data.previousAttributes }
-          : { type: row.type, object: data.object };
-      });
-    }
-
-    /** Each step changes something and returns the events it must have written, in order. */
-    const steps: readonly { name: string; run: () => Promise<SeenEvent[]> }[] = [
-      {
-        name: 'location created',
-        run: async () => {
-          state.location = await api('POST', '/locations', { name: 'Depot', ...SITE, geofenceMode: 'warn' });
-          return created(state.location);
-        },
-      },
-      {
-        name: 'location updated',
-        run: async () => {
-          const previous = state.location as ApiObject;
-          state.location = await api('PATCH', `/locations/${previous.id}`, { name: 'Main depot' });
-          return [updated(previous, state.location, ['name'])];
-        },
-      },
-      {
-        name: 'department code, position, cost code created',
-        run: async () => {
-          state.department = await api('POST', '/department-codes', { code: 'OPS', name: 'Operations' });
-          state.position = await api('POST', '/positions', { code: 'DRV', name: 'Driver' });
-          state.costCode = await api('POST', '/cost-codes', { code: 'C-1', name: 'Site one' });
-          return [...created(state.department), ...created(state.position), ...created(state.costCode)];
-        },
-      },
-      {
-        name: 'employee created',
-        run: async () => {
-          state.employee = await api('POST', '/employees', { firstName: 'Maria', lastName: 'Lopez' });
-          return created(state.employee);
-        },
-      },
-      {
-        name: 'group created with a member: the member is updated too',
-        run: async () => {
-          const employee = state.employee as ApiObject;
-          state.group = await api('POST', '/groups', {
-            code: 'NIGHT',
-            name: 'Night crew',
-            employeeIds: [employee.id],
-          });
-          state.employee = await api('GET', `/employees/${employee.id}`);
-          return [...created(state.group), updated(employee, state.employee, ['groupIds'])];
-        },
-      },
-      {
-        name: 'employee leaves the group: the group is updated too',
-        run: async () => {
-          const employee = state.employee as ApiObject;
-          const group = state.group as ApiObject;
-          state.employee = await api('PATCH', `/employees/${employee.id}`, {
-            groupIds: [],
-            lastName: 'Ruiz',
-          });
-          state.group = await api('GET', `/groups/${group.id}`);
-          return [
-            updated(employee, state.employee, ['lastName', 'groupIds']),
-            updated(group, state.group, ['employeeIds']),
-          ];
-        },
-      },
-      {
-        name: 'code catalogue entries updated',
-        run: async () => {
-          const department = state.department as ApiObject;
-          state.department = await api('PATCH', `/department-codes/${department.id}`, { active: false });
-          return [updated(department, state.department, ['active'])];
-        },
-      },
-      {
-        name: 'geofence created and updated',
-        run: async () => {
-          const location = state.location as ApiObject;
-          const fence = await api('POST', '/geofences', {
-            name: 'Yard',
-            ...SITE,
-            radiusMeters: 150,
-            locationId: location.id,
-          });
-          state.geofence = await api('PATCH', `/geofences/${fence.id}`, { radiusMeters: 200 });
-          return [...created(fence), updated(fence, state.geofence, ['radiusMeters'])];
-        },
-      },
-      {
-        name: 'clock in outside the geofence: punch, domain events, time entry opened, employee on the clock',
-        run: async () => {
-          const employee = state.employee as ApiObject;
-          const punch = await api('POST', '/punches', {
-            employeeId: employee.id,
-            type: 'in',
-            locationId: (state.location as ApiObject).id,
-            ...AWAY,
-          });
-          assert.equal(punch.withinGeofence, false);
-          state.entry = await api('GET', `/time-entries/${punch.timeEntryId}`);
-          state.employee = await api('GET', `/employees/${employee.id}`);
-          return [
-            ...created(punch, 'punch.clock_in', 'punch.outside_geofence'),
-            ...created(state.entry),
-            updated(employee, state.employee, ['clockStatus']),
-          ];
-        },
-      },
-      {
-        name: 'break start: punch and employee only (the entry is unchanged)',
-        run: async () => {
-          const employee = state.employee as ApiObject;
-          const punch = await api('POST', '/punches', { employeeId: employee.id, type: 'break_start' });
-          state.employee = await api('GET', `/employees/${employee.id}`);
-          return [...created(punch), updated(employee, state.employee, ['clockStatus'])];
-        },
-      },
-      {
-        name: 'break end: the entry counts the break',
-        run: async () => {
-          const employee = state.employee as ApiObject;
-          const entry = state.entry as ApiObject;
-          const punch = await api('POST', '/punches', { employeeId: employee.id, type: 'break_end' });
-          state.entry = await api('GET', `/time-entries/${entry.id}`);
-          state.employee = await api('GET', `/employees/${employee.id}`);
-          return [
-            ...created(punch),
-            updated(entry, state.entry, ['breakSeconds']),
-            updated(employee, state.employee, ['clockStatus']),
-          ];
-        },
-      },
-      {
-        name: 'clock out: the entry closes',
-        run: async () => {
-          const employee = state.employee as ApiObject;
-          const entry = state.entry as ApiObject;
-          const punch = await api('POST', '/punches', { employeeId: employee.id, type: 'out' });
-          state.entry = await api('GET', `/time-entries/${entry.id}`);
-          state.employee = await api('GET', `/employees/${employee.id}`);
-          return [
-            ...created(punch, 'punch.clock_out'),
-            updated(entry, state.entry, ['end', 'durationSeconds', 'status']),
-            updated(employee, state.employee, ['clockStatus']),
-          ];
-        },
-      },
-      {
-        name: 'time entry created closed: no clock change',
-        run: async () => {
-          state.closedEntry = await api('POST', '/time-entries', {
-            employeeId: (state.employee as ApiObject).id,
-            start: '2026-10-30T13:00:00.000Z',
-            end: '2026-10-30T17:00:00.000Z',
-          });
-          return created(state.closedEntry);
-        },
-      },
-      {
-        name: 'time entry created open: the employee goes on the clock',
-        run: async () => {
-          const employee = state.employee as ApiObject;
-          state.openEntry = await api('POST', '/time-entries', {
-            employeeId: employee.id,
-            start: t.clock.now().toISOString(),
-          });
-          state.employee = await api('GET', `/employees/${employee.id}`);
-          return [...created(state.openEntry), updated(employee, state.employee, ['clockStatus'])];
-        },
-      },
-      {
-        name: 'time entry closed by an update: the employee goes off the clock',
-        run: async () => {
-          const employee = state.employee as ApiObject;
-          const entry = state.openEntry as ApiObject;
-          state.openEntry = await api('PATCH', `/time-entries/${entry.id}`, {
-            end: t.clock.now().toISOString(),
-          });
-          state.employee = await api('GET', `/employees/${employee.id}`);
-          return [
-            updated(entry, state.openEntry, ['end', 'durationSeconds', 'status']),
-            updated(employee, state.employee, ['clockStatus']),
-          ];
-        },
-      },
-      {
-        name: 'time entry deleted',
-        run: async () => {
-          const entry = state.closedEntry as ApiObject;
-          await api('DELETE', `/time-entries/${entry.id}`);
-          return [deleted(entry)];
-        },
-      },
-      {
-        name: 'time off requested, approved, denied, canceled',
-        run: async () => {
-          const employeeId = (state.employee as ApiObject).id;
-          const request = (startDate: string) =>
-            api('POST', '/time-off', { employeeId, type: 'vacation', startDate, endDate: startDate });
-          const expected: SeenEvent[] = [];
-          for (const [date, verb, status] of [
-            ['2026-12-01', 'approve', 'approved'],
-            ['2026-12-02', 'deny', 'denied'],
-            ['2026-12-03', 'cancel', 'canceled'],
-          ] as const) {
-            const requested = await request(date);
-            const decided = await api('POST', `/time-off/${requested.id}/${verb}`);
-            expected.push(
-              ...created(requested, 'time_off.requested'),
-              updated(requested, decided, ['status', 'decidedAt']),
-              { type: `time_off.${status}`, object: decided },
-            );
-          }
-          return expected;
-        },
-      },
-      {
-        name: 'shift created unpublished, then published',
-        run: async () => {
-          const draft = await api('POST', '/shifts', {
-            employeeId: (state.employee as ApiObject).id,
-            start: '2026-11-10T14:00:00.000Z',
-            end: '2026-11-10T22:00:00.000Z',
-          });
-          state.shift = await api('PATCH', `/shifts/${draft.id}`, { published: true });
-          return [
-            ...created(draft),
-            updated(draft, state.shift, ['published']),
-            { type: 'shift.published', object: state.shift },
-          ];
-        },
-      },
-      {
-        name: 'shift created published, and a shift deleted',
-        run: async () => {
-          const published = await api('POST', '/shifts', {
-            start: '2026-11-11T14:00:00.000Z',
-            end: '2026-11-11T22:00:00.000Z',
-            published: true,
-          });
-          await api('DELETE', `/shifts/${published.id}`);
-          return [...created(published, 'shift.published'), deleted(published)];
-        },
-      },
-      {
-        name: 'pay periods and time cards materialised on read: no event',
-        run: async () => {
-          state.period = (await list('/pay-periods?limit=100'))[0] as ApiObject;
-          const employeeId = (state.employee as ApiObject).id;
-          state.card = (await list(`/time-cards?employeeId=${employeeId}`))[0] as ApiObject;
-          return [];
-        },
-      },
-      {
-        name: 'pay period locked (again: nothing), then unlocked',
-        run: async () => {
-          const period = state.period as ApiObject;
-          const locked = await api('POST', `/pay-periods/${period.id}/lock`);
-          assert.deepEqual(await api('POST', `/pay-periods/${period.id}/lock`), locked);
-          state.period = await api('POST', `/pay-periods/${period.id}/unlock`);
-          return [
-            updated(period, locked, ['locked', 'lockedAt']),
-            { type: 'pay_period.locked', object: locked },
-            updated(locked, state.period, ['locked', 'lockedAt']),
-          ];
-        },
-      },
-      {
-        name: 'time card approved (again: nothing), then unapproved',
-        run: async () => {
-          const card = state.card as ApiObject;
-          const approved = await api('POST', `/time-cards/${card.id}/approve`);
-          assert.deepEqual(await api('POST', `/time-cards/${card.id}/approve`), approved);
-          const unapproved = await api('POST', `/time-cards/${card.id}/unapprove`);
-          return [
-            updated(card, approved, ['approved', 'approvedAt']),
-            { type: 'time_card.approved', object: approved },
-            updated(approved, unapproved, ['approved', 'approvedAt']),
-          ];
-        },
-      },
-      {
-        name: 'pay schedule changed: the periods not over yet are deleted',
-        run: async () => {
-          const schedule = await api('GET', '/pay-schedule');
-          const today = '2026-11-01';
-          const open = (await list('/pay-periods?limit=100'))
-            .filter((period) => String(period.endDate) >= today)
-            .sort((a, b) => String(a.startDate).localeCompare(String(b.startDate)));
-          assert.ok(open.length >= 2, 'the current and the next period exist');
-          const changed = await api('PATCH', '/pay-schedule', { frequency: 'weekly' });
-          return [updated(schedule, changed, ['frequency']), ...open.map(deleted)];
-        },
-      },
-      {
-        name: 'employee deleted: its group and geofence lose it',
-        run: async () => {
-          const group = await api('POST', '/groups', { code: 'DAY', name: 'Day crew' });
-          const fence = await api('POST', '/geofences', { name: 'Gate', ...SITE, radiusMeters: 80 });
-          const employee = await api('POST', '/employees', {
-            firstName: 'Temp',
-            lastName: 'Worker',
-            groupIds: [group.id],
-          });
-          const withMember = await api('GET', `/groups/${group.id}`);
-          const fenceWithMember = await api('PATCH', `/geofences/${fence.id}`, {
-            employeeIds: [employee.id],
-          });
-          await api('DELETE', `/employees/${employee.id}`);
-          const groupAfter = await api('GET', `/groups/${group.id}`);
-          const fenceAfter = await api('GET', `/geofences/${fence.id}`);
-          return [
-            ...created(group),
-            ...created(fence),
-            ...created(employee),
-            updated(group, withMember, ['employeeIds']),
-            updated(fence, fenceWithMember, ['employeeIds']),
-            deleted(employee),
-            updated(withMember, groupAfter, ['employeeIds']),
-            updated(fenceWithMember, fenceAfter, ['employeeIds']),
-          ];
-        },
-      },
-      {
-        name: 'catalogue entries, geofence and location deleted',
-        run: async () => {
-          const location = await api('POST', '/locations', { name: 'Pop-up' });
-          const fence = await api('POST', '/geofences', { name: 'Pop-up fence', ...SITE, radiusMeters: 60 });
-          const position = await api('POST', '/positions', { code: 'TMP', name: 'Temporary' });
-          await api('DELETE', `/geofences/${fence.id}`);
-          await api('DELETE', `/positions/${position.id}`);
-          await api('DELETE', `/locations/${location.id}`);
-          return [
-            ...created(location),
-            ...created(fence),
-            ...created(position),
-            deleted(fence),
-            deleted(position),
-            deleted(location),
-          ];
-        },
-      },
-      {
-        name: 'refused changes (409, 404) emit nothing',
-        run: async () => {
-          const refused = await call(t, 'POST', '/v1/punches', {
-            key: account.key,
-            body: { employeeId: (state.employee as ApiObject).id, type: 'out' },
-          });
-          assert.equal(refused.status, 409);
-          const missing = await call(t, 'PATCH', '/v1/locations/loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H', {
-            key: account.key,
-            body: { name: 'Nowhere' },
-          });
-          assert.equal(missing.status, 404);
-          return [];
-        },
-      },
-      {
-        name: 'API keys (no HTTP API: the portal and CLI call the service): created, revoked, rolled, revoke-all',
-        run: async () => {
-          const ctx = t.app.context;
-          const accountId = account.account.id;
-          const adminId = account.admin.id;
-          const first = await createTestKey(t, account, ['employees:read'], { name: 'First' });
-          const second = await createTestKey(t, account, ['employees:read'], { name: 'Second' });
-          const firstCreated = (await listApiKeys(ctx, accountId)).find((key) => key.id === first.id);
-          const secondCreated = (await listApiKeys(ctx, accountId)).find((key) => key.id === second.id);
-          const revoked = await revokeApiKey(ctx, accountId, first.id, adminId);
-          await revokeApiKey(ctx, accountId, first.id, adminId);
-          const rolled = await rollApiKey(ctx, accountId, second.id, { actor: adminId });
-          const active = (await listApiKeys(ctx, accountId)).filter((key) => key.status === 'active');
-          await revokeAllApiKeys(ctx, accountId, adminId);
-          const revokedAll = (await listApiKeys(ctx, accountId))
-            .filter((key) => active.some((was) => was.id === key.id))
-            .sort((a, b) => a.id.localeCompare(b.id));
-          assert.equal(revokedAll.length, 3, 'the full-access key, the rolled one and its replacement');
-          const stored = JSON.stringify(await eventsOf(t, accountId, seen));
-          for (const secret of [account.key, first.key, second.key, rolled.key]) {
-            assert.equal(stored.includes(secret), false, 'events never carry a key');
-          }
-          return [
-            { type: 'api_key.created', object: firstCreated },
-            { type: 'api_key.created', object: secondCreated },
-            { type: 'api_key.revoked', object: revoked },
-            { type: 'api_key.rolled', object: rolled.previous },
-            { type: 'api_key.created', object: rolled.object },
-            ...revokedAll.map((object) => ({ type: 'api_key.revoked', object })),
-          ];
-        },
-      },
-    ];
-
-    for (const step of steps) {
-      test(step.name, async () => {
-        const expected = await step.run();
-        assert.deepEqual(await newEvents(), JSON.parse(JSON.stringify(expected)));
-      });
-    }
+  before(async () => {
+    const setup = await eventsOf(t, account.account.id);
+    // The account's first key is itself an event of the security trail.
+    assert.deepEqual(
+      setup.map((event) => event.type),
+      ['api_key.created'],
+    );
+    seen = setup.at(-1)?.id ?? '';
   });
 
+  /** One successful call; every write happens a second after the last, so each update moves updatedAt. */
+  const api = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => {
+    if (method !== 'GET') t.clock.advance(1_000);
+    const response = await call<ApiObject>(t, method, `/v1${url}`, { key: account.key, body });
+    return ok(response, method === 'POST' && !url.includes('/', 1) ? 201 : 200);
+  };
+  const list = async (url: string) => ok(await call<List>(t, 'GET', `/v1${url}`, { key: account.key })).data;
+
+  async function newEvents(): Promise<SeenEvent[]> {
+    const rows = await eventsOf(t, account.account.id, seen);
+    seen = rows.at(-1)?.id ?? seen;
+    return rows.map((row) => {
+      const data = fromDbJson<{ object: unknown; previousAttributes?: Record<string, unknown> }>(row.data);
+      return data.previousAttributes
+        ? { type: row.type, object: data.object, previousAttributes: data.previousAttributes }
+        : { type: row.type, object: data.object };
+    });
+  }
+
+  /** Each step changes something and returns the events it must have written, in order. */
+  const steps: readonly { name: string; run: () => Promise<SeenEvent[]> }[] = [
+    {
+      name: 'location created',
+      run: async () => {
+        state.location = await api('POST', '/locations', { name: 'Depot', ...SITE, geofenceMode: 'warn' });
+        return created(state.location);
+      },
+    },
+    {
+      name: 'location updated',
+      run: async () => {
+        const previous = state.location as ApiObject;
+        state.location = await api('PATCH', `/locations/${previous.id}`, { name: 'Main depot' });
+        return [updated(previous, state.location, ['name'])];
+      },
+    },
+    {
+      name: 'department code, position, cost code created',
+      run: async () => {
+        state.department = await api('POST', '/department-codes', { code: 'OPS', name: 'Operations' });
+        state.position = await api('POST', '/positions', { code: 'DRV', name: 'Driver' });
+        state.costCode = await api('POST', '/cost-codes', { code: 'C-1', name: 'Site one' });
+        return [...created(state.department), ...created(state.position), ...created(state.costCode)];
+      },
+    },
+    {
+      name: 'employee created',
+      run: async () => {
+        state.employee = await api('POST', '/employees', { firstName: 'Maria', lastName: 'Lopez' });
+        return created(state.employee);
+      },
+    },
+    {
+      name: 'group created with a member: the member is updated too',
+      run: async () => {
+        const employee = state.employee as ApiObject;
+        state.group = await api('POST', '/groups', {
+          code: 'NIGHT',
+          name: 'Night crew',
+          employeeIds: [employee.id],
+        });
+        state.employee = await api('GET', `/employees/${employee.id}`);
+        return [...created(state.group), updated(employee, state.employee, ['groupIds'])];
+      },
+    },
+    {
+      name: 'employee leaves the group: the group is updated too',
+      run: async () => {
+        const employee = state.employee as ApiObject;
+        const group = state.group as ApiObject;
+        state.employee = await api('PATCH', `/employees/${employee.id}`, {
+          groupIds: [],
+          lastName: 'Ruiz',
+        });
+        state.group = await api('GET', `/groups/${group.id}`);
+        return [
+          updated(employee, state.employee, ['lastName', 'groupIds']),
+          updated(group, state.group, ['employeeIds']),
+        ];
+      },
+    },
+    {
+      name: 'code catalogue entries updated',
+      run: async () => {
+        const department = state.department as ApiObject;
+        state.department = await api('PATCH', `/department-codes/${department.id}`, { active: false });
+        return [updated(department, state.department, ['active'])];
+      },
+    },
+    {
+      name: 'geofence created and updated',
+      run: async () => {
+        const location = state.location as ApiObject;
+        const fence = await api('POST', '/geofences', {
+          name: 'Yard',
+          ...SITE,
+          radiusMeters: 150,
+          locationId: location.id,
+        });
+        state.geofence = await api('PATCH', `/geofences/${fence.id}`, { radiusMeters: 200 });
+        return [...created(fence), updated(fence, state.geofence, ['radiusMeters'])];
+      },
+    },
+    {
+      name: 'clock in outside the geofence: punch, domain events, time entry opened, employee on the clock',
+      run: async () => {
+        const employee = state.employee as ApiObject;
+        const punch = await api('POST', '/punches', {
+          employeeId: employee.id,
+          type: 'in',
+          locationId: (state.location as ApiObject).id,
+          ...AWAY,
+        });
+        assert.equal(punch.withinGeofence, false);
+        state.entry = await api('GET', `/time-entries/${punch.timeEntryId}`);
+        state.employee = await api('GET', `/employees/${employee.id}`);
+        return [
+          ...created(punch, 'punch.clock_in', 'punch.outside_geofence'),
+          ...created(state.entry),
+          updated(employee, state.employee, ['clockStatus']),
+        ];
+      },
+    },
+    {
+      name: 'break start: punch and employee only (the entry is unchanged)',
+      run: async () => {
+        const employee = state.employee as ApiObject;
+        const punch = await api('POST', '/punches', { employeeId: employee.id, type: 'break_start' });
+        state.employee = await api('GET', `/employees/${employee.id}`);
+        return [...created(punch), updated(employee, state.employee, ['clockStatus'])];
+      },
+    },
+    {
+      name: 'break end: the entry counts the break',
+      run: async () => {
+        const employee = state.employee as ApiObject;
+        const entry = state.entry as ApiObject;
+        const punch = await api('POST', '/punches', { employeeId: employee.id, type: 'break_end' });
+        state.entry = await api('GET', `/time-entries/${entry.id}`);
+        state.employee = await api('GET', `/employees/${employee.id}`);
+        return [
+          ...created(punch),
+          updated(entry, state.entry, ['breakSeconds']),
+          updated(employee, state.employee, ['clockStatus']),
+        ];
+      },
+    },
+    {
+      name: 'clock out: the entry closes',
+      run: async () => {
+        const employee = state.employee as ApiObject;
+        const entry = state.entry as ApiObject;
+        const punch = await api('POST', '/punches', { employeeId: employee.id, type: 'out' });
+        state.entry = await api('GET', `/time-entries/${entry.id}`);
+        state.employee = await api('GET', `/employees/${employee.id}`);
+        return [
+          ...created(punch, 'punch.clock_out'),
+          updated(entry, state.entry, ['end', 'durationSeconds', 'status']),
+          updated(employee, state.employee, ['clockStatus']),
+        ];
+      },
+    },
+    {
+      name: 'time entry created closed: no clock change',
+      run: async () => {
+        state.closedEntry = await api('POST', '/time-entries', {
+          employeeId: (state.employee as ApiObject).id,
+          start: '2026-10-30T13:00:00.000Z',
+          end: '2026-10-30T17:00:00.000Z',
+        });
+        return created(state.closedEntry);
+      },
+    },
+    {
+      name: 'time entry created open: the employee goes on the clock',
+      run: async () => {
+        const employee = state.employee as ApiObject;
+        state.openEntry = await api('POST', '/time-entries', {
+          employeeId: employee.id,
+          start: t.clock.now().toISOString(),
+        });
+        state.employee = await api('GET', `/employees/${employee.id}`);
+        return [...created(state.openEntry), updated(employee, state.employee, ['clockStatus'])];
+      },
+    },
+    {
+      name: 'time entry closed by an update: the employee goes off the clock',
+      run: async () => {
+        const employee = state.employee as ApiObject;
+        const entry = state.openEntry as ApiObject;
+        state.openEntry = await api('PATCH', `/time-entries/${entry.id}`, {
+          end: t.clock.now().toISOString(),
+        });
+        state.employee = await api('GET', `/employees/${employee.id}`);
+        return [
+          updated(entry, state.openEntry, ['end', 'durationSeconds', 'status']),
+          updated(employee, state.employee, ['clockStatus']),
+        ];
+      },
+    },
+    {
+      name: 'time entry deleted',
+      run: async () => {
+        const entry = state.closedEntry as ApiObject;
+        await api('DELETE', `/time-entries/${entry.id}`);
+        return [deleted(entry)];
+      },
+    },
+    {
+      name: 'time off requested, approved, denied, canceled',
+      run: async () => {
+        const employeeId = (state.employee as ApiObject).id;
+        const request = (startDate: string) =>
+          api('POST', '/time-off', { employeeId, type: 'vacation', startDate, endDate: startDate });
+        const expected: SeenEvent[] = [];
+        for (const [date, verb, status] of [
+          ['2026-12-01', 'approve', 'approved'],
+          ['2026-12-02', 'deny', 'denied'],
+          ['2026-12-03', 'cancel', 'canceled'],
+        ] as const) {
+          const requested = await request(date);
+          const decided = await api('POST', `/time-off/${requested.id}/${verb}`);
+          expected.push(
+            ...created(requested, 'time_off.requested'),
+            updated(requested, decided, ['status', 'decidedAt']),
+            { type: `time_off.${status}`, object: decided },
+          );
+        }
+        return expected;
+      },
+    },
+    {
+      name: 'shift created unpublished, then published',
+      run: async () => {
+        const draft = await api('POST', '/shifts', {
+          employeeId: (state.employee as ApiObject).id,
+          start: '2026-11-10T14:00:00.000Z',
+          end: '2026-11-10T22:00:00.000Z',
+        });
+        state.shift = await api('PATCH', `/shifts/${draft.id}`, { published: true });
+        return [
+          ...created(draft),
+          updated(draft, state.shift, ['published']),
+          { type: 'shift.published', object: state.shift },
+        ];
+      },
+    },
+    {
+      name: 'shift created published, and a shift deleted',
+      run: async () => {
+        const published = await api('POST', '/shifts', {
+          start: '2026-11-11T14:00:00.000Z',
+          end: '2026-11-11T22:00:00.000Z',
+          published: true,
+        });
+        await api('DELETE', `/shifts/${published.id}`);
+        return [...created(published, 'shift.published'), deleted(published)];
+      },
+    },
+    {
+      name: 'pay periods and time cards materialised on read: no event',
+      run: async () => {
+        state.period = (await list('/pay-periods?limit=100'))[0] as ApiObject;
+        const employeeId = (state.employee as ApiObject).id;
+        state.card = (await list(`/time-cards?employeeId=${employeeId}`))[0] as ApiObject;
+        return [];
+      },
+    },
+    {
+      name: 'pay period locked (again: nothing), then unlocked',
+      run: async () => {
+        const period = state.period as ApiObject;
+        const locked = await api('POST', `/pay-periods/${period.id}/lock`);
+        assert.deepEqual(await api('POST', `/pay-periods/${period.id}/lock`), locked);
+        state.period = await api('POST', `/pay-periods/${period.id}/unlock`);
+        return [
+          updated(period, locked, ['locked', 'lockedAt']),
+          { type: 'pay_period.locked', object: locked },
+          updated(locked, state.period, ['locked', 'lockedAt']),
+        ];
+      },
+    },
+    {
+      name: 'time card approved (again: nothing), then unapproved',
+      run: async () => {
+        const card = state.card as ApiObject;
+        const approved = await api('POST', `/time-cards/${card.id}/approve`);
+        assert.deepEqual(await api('POST', `/time-cards/${card.id}/approve`), approved);
+        const unapproved = await api('POST', `/time-cards/${card.id}/unapprove`);
+        return [
+          updated(card, approved, ['approved', 'approvedAt']),
+          { type: 'time_card.approved', object: approved },
+          updated(approved, unapproved, ['approved', 'approvedAt']),
+        ];
+      },
+    },
+    {
+      name: 'pay schedule changed: the periods not over yet are deleted',
+      run: async () => {
+        const schedule = await api('GET', '/pay-schedule');
+        const today = '2026-11-01';
+        const open = (await list('/pay-periods?limit=100'))
+          .filter((period) => String(period.endDate) >= today)
+          .sort((a, b) => String(a.startDate).localeCompare(String(b.startDate)));
+        assert.ok(open.length >= 2, 'the current and the next period exist');
+        const changed = await api('PATCH', '/pay-schedule', { frequency: 'weekly' });
+        return [updated(schedule, changed, ['frequency']), ...open.map(deleted)];
+      },
+    },
+    {
+      name: 'employee deleted: its group and geofence lose it',
+      run: async () => {
+        const group = await api('POST', '/groups', { code: 'DAY', name: 'Day crew' });
+        const fence = await api('POST', '/geofences', { name: 'Gate', ...SITE, radiusMeters: 80 });
+        const employee = await api('POST', '/employees', {
+          firstName: 'Temp',
+          lastName: 'Worker',
+          groupIds: [group.id],
+        });
+        const withMember = await api('GET', `/groups/${group.id}`);
+        const fenceWithMember = await api('PATCH', `/geofences/${fence.id}`, {
+          employeeIds: [employee.id],
+        });
+        await api('DELETE', `/employees/${employee.id}`);
+        const groupAfter = await api('GET', `/groups/${group.id}`);
+        const fenceAfter = await api('GET', `/geofences/${fence.id}`);
+        return [
+          ...created(group),
+          ...created(fence),
+          ...created(employee),
+          updated(group, withMember, ['employeeIds']),
+          updated(fence, fenceWithMember, ['employeeIds']),
+          deleted(employee),
+          updated(withMember, groupAfter, ['employeeIds']),
+          updated(fenceWithMember, fenceAfter, ['employeeIds']),
+        ];
+      },
+    },
+    {
+      name: 'catalogue entries, geofence and location deleted',
+      run: async () => {
+        const location = await api('POST', '/locations', { name: 'Pop-up' });
+        const fence = await api('POST', '/geofences', { name: 'Pop-up fence', ...SITE, radiusMeters: 60 });
+        const position = await api('POST', '/positions', { code: 'TMP', name: 'Temporary' });
+        await api('DELETE', `/geofences/${fence.id}`);
+        await api('DELETE', `/positions/${position.id}`);
+        await api('DELETE', `/locations/${location.id}`);
+        return [
+          ...created(location),
+          ...created(fence),
+          ...created(position),
+          deleted(fence),
+          deleted(position),
+          deleted(location),
+        ];
+      },
+    },
+    {
+      name: 'refused changes (409, 404) emit nothing',
+      run: async () => {
+        const refused = await call(t, 'POST', '/v1/punches', {
+          key: account.key,
+          body: { employeeId: (state.employee as ApiObject).id, type: 'out' },
+        });
+        assert.equal(refused.status, 409);
+        const missing = await call(t, 'PATCH', '/v1/locations/loc_01JD2X6Y3Z4A5B6C7D8E9F0G1H', {
+          key: account.key,
+          body: { name: 'Nowhere' },
+        });
+        assert.equal(missing.status, 404);
+        return [];
+      },
+    },
+    {
+      name: 'API keys (no HTTP API: the portal and CLI call the service): created, revoked, rolled, revoke-all',
+      run: async () => {
+        const ctx = t.app.context;
+        const accountId = account.account.id;
+        const adminId = account.admin.id;
+        const first = await createTestKey(t, account, ['employees:read'], { name: 'First' });
+        const second = await createTestKey(t, account, ['employees:read'], { name: 'Second' });
+        const firstCreated = (await listApiKeys(ctx, accountId)).find((key) => key.id === first.id);
+        const secondCreated = (await listApiKeys(ctx, accountId)).find((key) => key.id === second.id);
+        const revoked = await revokeApiKey(ctx, accountId, first.id, adminId);
+        await revokeApiKey(ctx, accountId, first.id, adminId);
+        const rolled = await rollApiKey(ctx, accountId, second.id, { actor: adminId });
+        const active = (await listApiKeys(ctx, accountId)).filter((key) => key.status === 'active');
+        await revokeAllApiKeys(ctx, accountId, adminId);
+        const revokedAll = (await listApiKeys(ctx, accountId))
+          .filter((key) => active.some((was) => was.id === key.id))
+          .sort((a, b) => a.id.localeCompare(b.id));
+        assert.equal(revokedAll.length, 3, 'the full-access key, the rolled one and its replacement');
+        const stored = JSON.stringify(await eventsOf(t, accountId, seen));
+        for (const secret of [account.key, first.key, second.key, rolled.key]) {
+          assert.equal(stored.includes(secret), false, 'events never carry a key');
+        }
+        return [
+          { type: 'api_key.created', object: firstCreated },
+          { type: 'api_key.created', object: secondCreated },
+          { type: 'api_key.revoked', object: revoked },
+          { type: 'api_key.rolled', object: rolled.previous },
+          { type: 'api_key.created', object: rolled.object },
+          ...revokedAll.map((object) => ({ type: 'api_key.revoked', object })),
+        ];
+      },
+    },
+  ];
+
+  for (const step of steps) {
+    test(step.name, async () => {
+      const expected = await step.run();
+      assert.deepEqual(await newEvents(), JSON.parse(JSON.stringify(expected)));
+    });
+  }
+});
+
+for (const dialect of DIALECTS) {
   describe(`outbox: transactions and deliveries (${dialect})`, () => {
     let t: TestApp;
 
