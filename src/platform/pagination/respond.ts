@@ -1,10 +1,51 @@
 import type { FastifyRequest } from 'fastify';
+import type { Db } from '../../db/tables.js';
+import { type PageRequest, pageOf } from './keyset.js';
 
 /** One page of a list, as services return it: the objects, whether more follow, and how to count them all. */
 export interface Page<T> {
   items: T[];
   hasMore: boolean;
   countTotal: () => Promise<number>;
+}
+
+/**
+ * A page of API objects from the rows a keyset query returned (one more than the page, to tell whether more follow),
+ * with the count of every matching object, made only when someone asks for it.
+ */
+export async function pageOfObjects<Row, T>(
+  rows: Row[],
+  page: PageRequest,
+  toObjects: (rows: Row[]) => T[] | Promise<T[]>,
+  countTotal: () => Promise<number>,
+): Promise<Page<T>> {
+  const { items, hasMore } = pageOf(rows, page);
+  return { items: await toObjects(items), hasMore, countTotal };
+}
+
+/**
+ * The list operation of a service: a page of the account's rows matching the filters, from the repository's page
+ * query, as API objects, with their total counted only when someone asks for it.
+ */
+export function listing<Filters, Row, T>(
+  list: (db: Db, accountId: string, filters: Filters, page: PageRequest) => Promise<Row[]>,
+  count: (db: Db, accountId: string, filters: Filters) => Promise<number>,
+  toObjects: (rows: Row[], db: Db, accountId: string) => T[] | Promise<T[]>,
+): (
+  ctx: { readonly database: { readonly db: Db } },
+  accountId: string,
+  filters: Filters,
+  page: PageRequest,
+) => Promise<Page<T>> {
+  return async (ctx, accountId, filters, page) => {
+    const { db } = ctx.database;
+    return pageOfObjects(
+      await list(db, accountId, filters, page),
+      page,
+      (rows) => toObjects(rows, db, accountId),
+      () => count(db, accountId, filters),
+    );
+  };
 }
 
 export interface ListEnvelope<T> {

@@ -5,24 +5,26 @@ import type { ServiceContext } from '../../platform/context.js';
 import { nounOf } from '../../platform/descriptors/descriptor.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { type Page, pageOfObjects } from '../../platform/pagination/respond.js';
 import {
   createdEvent,
   deletedEvent,
   updatedEvent,
   withTouched,
 } from '../../platform/webhooks/change-events.js';
-import type { EventInput } from '../../platform/webhooks/outbox.js';
-import { recordChange } from '../../platform/webhooks/outbox.js';
+import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { GROUP_MEMBERS, linkedIds, replaceLinks } from '../employees/links.js';
 import { readEmployees } from '../employees/objects.js';
 import { assertNotReferenced, assertObjectsExist, touchObjects } from '../references.js';
 import type { CodeCatalogue } from './definition.js';
 import * as repo from './repository.js';
-import type { CatalogueChanges, CatalogueCreateInput, CatalogueObject } from './schema.js';
-import { toCatalogueObject } from './schema.js';
+import {
+  type CatalogueChanges,
+  type CatalogueCreateInput,
+  type CatalogueObject,
+  toCatalogueObject,
+} from './schema.js';
 
 /** Codes are unique per account and catalogue: the database enforces it, this names the conflict. */
 async function guardCodeConflict<T>(catalogue: CodeCatalogue, work: () => Promise<T>): Promise<T> {
@@ -133,15 +135,12 @@ export async function listEntries(
   page: PageRequest,
 ): Promise<Page<CatalogueObject>> {
   const db = ctx.database.db;
-  const { items, hasMore } = pageOf(
+  return pageOfObjects(
     await repo.listEntries(db, catalogue.table, accountId, filters, page),
     page,
+    (rows) => toObjects(db, catalogue, accountId, rows),
+    () => repo.countEntries(db, catalogue.table, accountId, filters),
   );
-  return {
-    items: await toObjects(db, catalogue, accountId, items),
-    hasMore,
-    countTotal: () => repo.countEntries(db, catalogue.table, accountId, filters),
-  };
 }
 
 export async function createEntry(

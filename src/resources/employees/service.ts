@@ -4,17 +4,14 @@ import type { Db, EmployeeRow, EmployeeUpdate } from '../../db/tables.js';
 import { createWithinPlanCap } from '../../platform/accounts/plan-caps.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
-import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { listing } from '../../platform/pagination/respond.js';
 import {
   createdEvent,
   deletedEvent,
   updatedEvent,
   withTouched,
 } from '../../platform/webhooks/change-events.js';
-import type { EventInput } from '../../platform/webhooks/outbox.js';
-import { recordChange } from '../../platform/webhooks/outbox.js';
+import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { readEntries } from '../code-catalogues/service.js';
 import { readGeofences } from '../geofences/service.js';
@@ -139,20 +136,10 @@ export async function getEmployee(ctx: ServiceContext, accountId: string, id: st
   return read(ctx.database.db, accountId, id);
 }
 
-export async function listEmployees(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.EmployeeFilters,
-  page: PageRequest,
-): Promise<Page<Employee>> {
-  const db = ctx.database.db;
-  const { items, hasMore } = pageOf(await repo.listEmployees(db, accountId, filters, page), page);
-  return {
-    items: await toEmployees(db, accountId, items),
-    hasMore,
-    countTotal: () => repo.countEmployees(db, accountId, filters),
-  };
-}
+/** The account's employees matching the filters, newest first. */
+export const listEmployees = listing(repo.listEmployees, repo.countEmployees, (rows, db, accountId) =>
+  toEmployees(db, accountId, rows),
+);
 
 export async function createEmployee(
   ctx: ServiceContext,

@@ -2,9 +2,7 @@ import { toDbBoolean } from '../../db/columns.js';
 import type { Db, GeofenceRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
-import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { listing } from '../../platform/pagination/respond.js';
 import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
@@ -12,8 +10,7 @@ import { GEOFENCE_EMPLOYEES, linkedIds, removeAllLinks, replaceLinks } from '../
 import { assertNotReferenced, assertObjectsExist } from '../references.js';
 import * as repo from './repository.js';
 import { GEOFENCES } from './resource.js';
-import type { CreateGeofenceInput, Geofence, UpdateGeofenceInput } from './schema.js';
-import { toGeofence } from './schema.js';
+import { type CreateGeofenceInput, type Geofence, toGeofence, type UpdateGeofenceInput } from './schema.js';
 
 async function load(db: Db, accountId: string, id: string): Promise<GeofenceRow> {
   const row = await repo.findGeofence(db, accountId, id);
@@ -66,20 +63,10 @@ export function getGeofence(ctx: ServiceContext, accountId: string, id: string):
   return read(ctx.database.db, accountId, id);
 }
 
-export async function listGeofences(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.GeofenceFilters,
-  page: PageRequest,
-): Promise<Page<Geofence>> {
-  const db = ctx.database.db;
-  const { items, hasMore } = pageOf(await repo.listGeofences(db, accountId, filters, page), page);
-  return {
-    items: await toGeofences(db, accountId, items),
-    hasMore,
-    countTotal: () => repo.countGeofences(db, accountId, filters),
-  };
-}
+/** The account's geofences matching the filters, newest first. */
+export const listGeofences = listing(repo.listGeofences, repo.countGeofences, (rows, db, accountId) =>
+  toGeofences(db, accountId, rows),
+);
 
 export async function createGeofence(
   ctx: ServiceContext,

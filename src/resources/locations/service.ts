@@ -3,17 +3,14 @@ import { createWithinPlanCap } from '../../platform/accounts/plan-caps.js';
 import { findAccount } from '../../platform/accounts/repository.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
-import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { listing } from '../../platform/pagination/respond.js';
 import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { assertNotReferenced, type Reference } from '../references.js';
 import * as repo from './repository.js';
 import { LOCATIONS } from './resource.js';
-import type { CreateLocationInput, Location, UpdateLocationInput } from './schema.js';
-import { toLocation } from './schema.js';
+import { type CreateLocationInput, type Location, toLocation, type UpdateLocationInput } from './schema.js';
 import { assertTimeZone } from './time-zone.js';
 
 /** Rows that name a location: while one exists, deleting the location would orphan it. */
@@ -54,20 +51,8 @@ export async function readLocations(
   return (await repo.findLocations(ctx.database.db, accountId, ids)).map(toLocation);
 }
 
-export async function listLocations(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.LocationFilters,
-  page: PageRequest,
-): Promise<Page<Location>> {
-  const db = ctx.database.db;
-  const { items, hasMore } = pageOf(await repo.listLocations(db, accountId, filters, page), page);
-  return {
-    items: items.map(toLocation),
-    hasMore,
-    countTotal: () => repo.countLocations(db, accountId, filters),
-  };
-}
+/** The account's locations matching the filters, newest first. */
+export const listLocations = listing(repo.listLocations, repo.countLocations, (rows) => rows.map(toLocation));
 
 /** The account's own zone, the default of a location created without one. */
 async function accountTimeZone(db: Db, accountId: string): Promise<string> {

@@ -3,8 +3,7 @@ import type { Db, PayPeriodRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { type Page, pageOfObjects } from '../../platform/pagination/respond.js';
 import { flagEvents } from '../../platform/webhooks/change-events.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
@@ -13,8 +12,7 @@ import { loadAccountSchedule, localToday } from '../pay-schedule/service.js';
 import { periodsToMaterialise } from './calendar.js';
 import * as repo from './repository.js';
 import { PAY_PERIODS } from './resource.js';
-import type { PayPeriod } from './schema.js';
-import { toPayPeriod } from './schema.js';
+import { type PayPeriod, toPayPeriod } from './schema.js';
 
 /**
  * Makes sure the stored periods reach the one after the current period (see periodsToMaterialise), and returns
@@ -75,13 +73,12 @@ export async function listPayPeriods(
   page: PageRequest,
 ): Promise<Page<PayPeriod>> {
   await materialisePayPeriods(ctx, accountId);
-  const rows = await repo.listPeriods(ctx.database.db, accountId, filters, page);
-  const { items, hasMore } = pageOf(rows, page);
-  return {
-    items: items.map(toPayPeriod),
-    hasMore,
-    countTotal: () => repo.countPeriods(ctx.database.db, accountId, filters),
-  };
+  return pageOfObjects(
+    await repo.listPeriods(ctx.database.db, accountId, filters, page),
+    page,
+    (rows) => rows.map(toPayPeriod),
+    () => repo.countPeriods(ctx.database.db, accountId, filters),
+  );
 }
 
 /** The period containing today, materialising periods first. */

@@ -3,12 +3,9 @@ import type { ClockStatus, Db, EmployeeRow, PunchRow, PunchType, TimeEntryRow } 
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { assertNotInFuture, parseInstant, secondsBetween } from '../../platform/http/instants.js';
-import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { listing } from '../../platform/pagination/respond.js';
 import { createdEvent, domainEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
-import type { EventInput } from '../../platform/webhooks/outbox.js';
-import { recordChange } from '../../platform/webhooks/outbox.js';
+import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import type { Coordinates } from '../../shared/geo.js';
 import { newId } from '../../shared/ids.js';
 import { findLocation } from '../locations/repository.js';
@@ -22,8 +19,7 @@ import { toTimeEntry } from '../time-entries/schema.js';
 import { geofenceVerdict } from './geofence.js';
 import * as repo from './repository.js';
 import { PUNCHES } from './resource.js';
-import type { CreatePunchInput, Punch } from './schema.js';
-import { toPunch } from './schema.js';
+import { type CreatePunchInput, type Punch, toPunch } from './schema.js';
 
 /**
  * The clock state machine: the status a punch of `type` moves the employee to from `status`, or the 409 that
@@ -223,17 +219,5 @@ export async function getPunch(ctx: ServiceContext, accountId: string, id: strin
   return toPunch(row);
 }
 
-export async function listPunches(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.PunchFilters,
-  page: PageRequest,
-): Promise<Page<Punch>> {
-  const rows = await repo.listPunches(ctx.database.db, accountId, filters, page);
-  const { items, hasMore } = pageOf(rows, page);
-  return {
-    items: items.map(toPunch),
-    hasMore,
-    countTotal: () => repo.countPunches(ctx.database.db, accountId, filters),
-  };
-}
+/** The account's punches matching the filters, newest first. */
+export const listPunches = listing(repo.listPunches, repo.countPunches, (rows) => rows.map(toPunch));

@@ -4,23 +4,26 @@ import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { parseInstant, parseOptionalInstant, parseTimeRange } from '../../platform/http/instants.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { type Page, pageOfObjects } from '../../platform/pagination/respond.js';
 import {
   createdEvent,
   deletedEvent,
   domainEvent,
   updatedEvent,
 } from '../../platform/webhooks/change-events.js';
-import type { EventInput } from '../../platform/webhooks/outbox.js';
-import { recordChange } from '../../platform/webhooks/outbox.js';
+import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { findEmployee } from '../employees/repository.js';
 import { assertReferencesExist } from '../references.js';
 import * as repo from './repository.js';
 import { SHIFTS } from './resource.js';
-import type { CreateShiftInput, Shift, UpdateShiftInput } from './schema.js';
-import { MAX_SHIFT_HOURS, toShift } from './schema.js';
+import {
+  type CreateShiftInput,
+  MAX_SHIFT_HOURS,
+  type Shift,
+  toShift,
+  type UpdateShiftInput,
+} from './schema.js';
 
 const MINUTE_MS = 60_000;
 const MAX_SHIFT_MS = MAX_SHIFT_HOURS * 60 * MINUTE_MS;
@@ -84,13 +87,12 @@ export async function listShifts(
     ...parseTimeRange(query),
     updatedSince: parseOptionalInstant(query.updatedSince, 'updatedSince'),
   };
-  const rows = await repo.listShifts(ctx.database.db, accountId, filters, page);
-  const { items, hasMore } = pageOf(rows, page);
-  return {
-    items: items.map(toShift),
-    hasMore,
-    countTotal: () => repo.countShifts(ctx.database.db, accountId, filters),
-  };
+  return pageOfObjects(
+    await repo.listShifts(ctx.database.db, accountId, filters, page),
+    page,
+    (rows) => rows.map(toShift),
+    () => repo.countShifts(ctx.database.db, accountId, filters),
+  );
 }
 
 export async function createShift(

@@ -7,12 +7,9 @@ import {
   parseOptionalInstant,
   secondsBetween,
 } from '../../platform/http/instants.js';
-import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { listing } from '../../platform/pagination/respond.js';
 import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
-import type { EventInput } from '../../platform/webhooks/outbox.js';
-import { recordChange } from '../../platform/webhooks/outbox.js';
+import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
 import { assertReferencesExist } from '../references.js';
@@ -20,8 +17,12 @@ import { lockEmployee, lockNamedEmployee, setClockStatus } from './clock-state.j
 import * as repo from './repository.js';
 import { TIME_ENTRIES } from './resource.js';
 import { alreadyClockedIn, assertActive, assertNoOverlap } from './rules.js';
-import type { CreateTimeEntryInput, TimeEntry, UpdateTimeEntryInput } from './schema.js';
-import { toTimeEntry } from './schema.js';
+import {
+  type CreateTimeEntryInput,
+  type TimeEntry,
+  toTimeEntry,
+  type UpdateTimeEntryInput,
+} from './schema.js';
 
 /**
  * The time an entry covers, for the pay-period lock: start to end, or to now while it is open (the time it has
@@ -72,20 +73,10 @@ export async function getTimeEntry(ctx: ServiceContext, accountId: string, id: s
   return toTimeEntry(await load(ctx.database.db, accountId, id));
 }
 
-export async function listTimeEntries(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.TimeEntryFilters,
-  page: PageRequest,
-): Promise<Page<TimeEntry>> {
-  const rows = await repo.listTimeEntries(ctx.database.db, accountId, filters, page);
-  const { items, hasMore } = pageOf(rows, page);
-  return {
-    items: items.map(toTimeEntry),
-    hasMore,
-    countTotal: () => repo.countTimeEntries(ctx.database.db, accountId, filters),
-  };
-}
+/** The account's time entries matching the filters, newest first. */
+export const listTimeEntries = listing(repo.listTimeEntries, repo.countTimeEntries, (rows) =>
+  rows.map(toTimeEntry),
+);
 
 /**
  * A manager's entry. Without `end` it is open and puts the employee on the clock, so it is refused while they

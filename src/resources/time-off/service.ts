@@ -2,8 +2,7 @@ import type { TimeOffRequestRow, TimeOffStatus } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { pageOf } from '../../platform/pagination/keyset.js';
-import type { Page } from '../../platform/pagination/respond.js';
+import { type Page, pageOfObjects } from '../../platform/pagination/respond.js';
 import { createdEvent, domainEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
@@ -11,8 +10,7 @@ import { findEmployee } from '../employees/repository.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import * as repo from './repository.js';
 import { TIME_OFF } from './resource.js';
-import type { CreateTimeOffInput, TimeOff } from './schema.js';
-import { toTimeOff } from './schema.js';
+import { type CreateTimeOffInput, type TimeOff, toTimeOff } from './schema.js';
 
 function checkRange(filters: { from?: string | undefined; to?: string | undefined }): void {
   if (filters.from && filters.to && filters.to < filters.from) {
@@ -33,13 +31,12 @@ export async function listTimeOff(
   page: PageRequest,
 ): Promise<Page<TimeOff>> {
   checkRange(filters);
-  const rows = await repo.listTimeOff(ctx.database.db, accountId, filters, page);
-  const { items, hasMore } = pageOf(rows, page);
-  return {
-    items: items.map(toTimeOff),
-    hasMore,
-    countTotal: () => repo.countTimeOff(ctx.database.db, accountId, filters),
-  };
+  return pageOfObjects(
+    await repo.listTimeOff(ctx.database.db, accountId, filters, page),
+    page,
+    (rows) => rows.map(toTimeOff),
+    () => repo.countTimeOff(ctx.database.db, accountId, filters),
+  );
 }
 
 /** A request inside a locked pay period is refused: approving it would change that period's paid time. */

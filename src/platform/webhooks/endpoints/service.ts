@@ -7,8 +7,8 @@ import { createWithinPlanCap } from '../../accounts/plan-caps.js';
 import type { AppContext, ServiceContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors/api-error.js';
 import { parseInstant } from '../../http/instants.js';
-import { type PageRequest, pageOf } from '../../pagination/keyset.js';
-import type { Page } from '../../pagination/respond.js';
+import type { PageRequest } from '../../pagination/keyset.js';
+import { listing, type Page, pageOfObjects } from '../../pagination/respond.js';
 import { isSubscribable, PING } from '../catalogue.js';
 import { createdEvent, deletedEvent, updatedEvent } from '../change-events.js';
 import * as deliveries from '../delivery-repository.js';
@@ -99,20 +99,10 @@ export async function getWebhookEndpoint(
   return toWebhookEndpoint(await load(ctx.database.db, accountId, id));
 }
 
-export async function listWebhookEndpoints(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.WebhookEndpointFilters,
-  page: PageRequest,
-): Promise<Page<WebhookEndpoint>> {
-  const db = ctx.database.db;
-  const { items, hasMore } = pageOf(await repo.listEndpoints(db, accountId, filters, page), page);
-  return {
-    items: items.map(toWebhookEndpoint),
-    hasMore,
-    countTotal: () => repo.countEndpoints(db, accountId, filters),
-  };
-}
+/** The account's webhook endpoints matching the filters, newest first, without their secrets. */
+export const listWebhookEndpoints = listing(repo.listEndpoints, repo.countEndpoints, (rows) =>
+  rows.map(toWebhookEndpoint),
+);
 
 export async function createWebhookEndpoint(
   ctx: WebhookServiceContext,
@@ -280,23 +270,29 @@ export async function listWebhookDeliveries(
 ): Promise<Page<WebhookDelivery>> {
   const db = ctx.database.db;
   await load(db, accountId, endpointId);
-  const { items, hasMore } = pageOf(
+  return pageOfObjects(
     await deliveries.listDeliveries(db, accountId, endpointId, filters, page),
     page,
+    (rows) => withAttempts(db, accountId, rows),
+    () => deliveries.countDeliveries(db, accountId, endpointId, filters),
   );
+}
+
+/** Deliveries as the API shows them, each with its attempts: one query for the attempts of all of them. */
+async function withAttempts(
+  db: Db,
+  accountId: string,
+  rows: readonly deliveries.DeliveryWithEvent[],
+): Promise<WebhookDelivery[]> {
   const attempts = new Map<string, WebhookAttemptRow[]>();
   for (const attempt of await deliveries.attemptsOf(
     db,
     accountId,
-    items.map((item) => item.id),
+    rows.map((row) => row.id),
   )) {
     attempts.set(attempt.delivery_id, [...(attempts.get(attempt.delivery_id) ?? []), attempt]);
   }
-  return {
-    items: items.map((item) => toWebhookDelivery(item, attempts.get(item.id) ?? [])),
-    hasMore,
-    countTotal: () => deliveries.countDeliveries(db, accountId, endpointId, filters),
-  };
+  return rows.map((row) => toWebhookDelivery(row, attempts.get(row.id) ?? []));
 }
 
 /**

@@ -4,8 +4,8 @@ import type { Permissions } from '../../descriptors/permissions.js';
 import { project } from '../../descriptors/projection.js';
 import type { ResourceRegistry } from '../../descriptors/registry.js';
 import { ApiError, notFound } from '../../errors/api-error.js';
-import { type PageRequest, pageOf } from '../../pagination/keyset.js';
-import type { Page } from '../../pagination/respond.js';
+import type { PageRequest } from '../../pagination/keyset.js';
+import { type Page, pageOfObjects } from '../../pagination/respond.js';
 import * as repo from '../event-repository.js';
 import { renderEvent } from '../render.js';
 import type { Event } from './schema.js';
@@ -80,10 +80,10 @@ export async function listEvents(
   reader: EventReader,
 ): Promise<Page<Event>> {
   const db = ctx.database.db;
-  const { items, hasMore } = pageOf(await repo.listFeedEvents(db, accountId, filters, page), page);
-  return {
-    items: await Promise.all(items.map((row) => render(ctx.resources, row, reader))),
-    hasMore,
-    countTotal: () => repo.countFeedEvents(db, accountId, filters),
-  };
+  return pageOfObjects(
+    await repo.listFeedEvents(db, accountId, filters, page),
+    page,
+    (rows) => Promise.all(rows.map((row) => render(ctx.resources, row, reader))),
+    () => repo.countFeedEvents(db, accountId, filters),
+  );
 }
