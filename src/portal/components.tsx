@@ -3,6 +3,8 @@
  * and free of any one page's vocabulary.
  */
 import type { PropsWithChildren } from '@kitajs/html';
+import { CsrfField } from './layout.js';
+import type { PortalSession } from './session/service.js';
 
 /** The head of a page: its one <h1>, a subtitle, and the page's main actions on the right. */
 export function PageHeader({
@@ -47,6 +49,50 @@ export function Dialog({
         {children}
       </div>
     </dialog>
+  );
+}
+
+/**
+ * One labelled input of a form, the label tied to the input by its id so that neither can drift from the other.
+ * The children follow the input inside the field: its hint, a datalist.
+ */
+export function InputField({
+  label,
+  children,
+  ...input
+}: PropsWithChildren<{ label: string; id: string } & JSX.HtmlInputTag>): JSX.Element {
+  return (
+    <div class="field">
+      <label for={input.id} safe>
+        {label}
+      </label>
+      <input {...input} />
+      {children}
+    </div>
+  );
+}
+
+/** Closes the dialog it sits in and does nothing else: every dialog that asks for a decision offers it. */
+export function CancelButton(): JSX.Element {
+  return (
+    <button type="button" class="secondary" data-close-dialog>
+      Cancel
+    </button>
+  );
+}
+
+/** The form that carries out what a dialog asks to confirm: the submit button (children) next to Cancel. */
+export function ConfirmForm({
+  action,
+  session,
+  children,
+}: PropsWithChildren<{ action: string; session: PortalSession }>): JSX.Element {
+  return (
+    <form method="post" action={action} class="actions">
+      <CsrfField session={session} />
+      {children}
+      <CancelButton />
+    </form>
   );
 }
 
@@ -176,6 +222,74 @@ export function maskedKey(key: { readonly displayPrefix: string; readonly last4:
  */
 export function swapLink(href: string, targetId: string): Record<string, string> {
   return { href, 'hx-get': href, 'hx-target': `#${targetId}`, 'hx-push-url': 'true' };
+}
+
+/** One column of a table's heading row. */
+export interface Column {
+  readonly label: string;
+  /** A column of figures, aligned right like its cells. */
+  readonly num?: boolean;
+  /** Named for screen readers only: a column of buttons needs a name, not a visible heading. */
+  readonly hidden?: boolean;
+}
+
+/** A table's heading row, so every table names its columns for screen readers the same way. */
+export function TableHead({ columns }: { columns: readonly Column[] }): JSX.Element {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) =>
+          column.hidden ? (
+            <th scope="col">
+              <span class="visually-hidden" safe>
+                {column.label}
+              </span>
+            </th>
+          ) : (
+            <th scope="col" class={column.num ? 'num' : undefined} safe>
+              {column.label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/**
+ * A table of rows (the children) in the wrapper that lets it scroll sideways on narrow screens. The caption, when
+ * given, is for screen readers: the page's heading already says what the table lists.
+ */
+export function DataTable({
+  caption,
+  columns,
+  tableClass,
+  children,
+}: PropsWithChildren<{ caption?: string; columns: readonly Column[]; tableClass?: string }>): JSX.Element {
+  return (
+    <div class="table-wrap">
+      <table class={tableClass}>
+        {caption ? (
+          <caption class="visually-hidden" safe>
+            {caption}
+          </caption>
+        ) : (
+          ''
+        )}
+        <TableHead columns={columns} />
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What stands in a table's place when there is nothing to list: the same frame, and why it is empty. */
+export function EmptyTable({ children }: PropsWithChildren): JSX.Element {
+  return (
+    <div class="table-wrap">
+      <p class="empty">{children}</p>
+    </div>
+  );
 }
 
 /** Cursor pagination links of a newest-first list; null where there is nothing newer or older. */

@@ -2,8 +2,8 @@
  * A resource's descriptor: the one place a resource of the API is named. Its scope, object name, id prefix, path,
  * OpenAPI tag, fields and events are declared here, once; the scope list, the field restrictions a key may carry,
  * the event catalogue, the OpenAPI tags, the portal's permission matrix and the projection of its objects for a key
- * are all derived from the descriptors in the registry (see registry.ts). A descriptor imports nothing but this
- * file, so any schema or service may import any descriptor.
+ * are all derived from the descriptors in the registry (see registry.ts). A descriptor imports no schema and no
+ * service, so any schema or service may import any descriptor (an id pattern names another resource's prefix).
  */
 
 /** A permission: keys are granted `<name>:read` and, when it is writable, `<name>:write`. */

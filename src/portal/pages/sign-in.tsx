@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
+import { InputField } from '../components.js';
 import { PortalError } from '../errors.js';
 import { sameToken, sendHtml, sessionOf } from '../http.js';
 import { Layout } from '../layout.js';
@@ -25,21 +26,23 @@ function SignInPage(props: { token: string; email?: string; error?: string }): J
         )}
         <form method="post" action="/portal/login">
           <input type="hidden" name="_csrf" value={props.token} />
-          <div class="field">
-            <label for="email">Email</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autocomplete="username"
-              required
-              value={props.email}
-            />
-          </div>
-          <div class="field">
-            <label for="password">Password</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required />
-          </div>
+          <InputField
+            label="Email"
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="username"
+            required
+            value={props.email}
+          />
+          <InputField
+            label="Password"
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+          />
           <button type="submit">Sign in</button>
         </form>
       </div>

@@ -3,9 +3,14 @@ import { PLAN_LIMITS } from '../../../platform/accounts/plans.js';
 import type { ApiKeyObject } from '../../../platform/api-keys/key-row.js';
 import {
   Alert,
+  CancelButton,
+  type Column,
+  DataTable,
   Dialog,
+  EmptyTable,
   formatDate,
   formatDateTime,
+  InputField,
   maskedKey,
   Notices,
   PageHeader,
@@ -84,9 +89,7 @@ function ActionForm({
 function DialogActions({ children }: PropsWithChildren): JSX.Element {
   return (
     <div class="dialog-actions">
-      <button type="button" class="secondary" data-close-dialog>
-        Cancel
-      </button>
+      <CancelButton />
       {children}
     </div>
   );
@@ -367,52 +370,49 @@ function CreateDialog({
   return (
     <Dialog id="create-key" title="Create API key" openOnLoad={error !== undefined}>
       <ActionForm action={KEYS_PATH} session={view.session}>
-        {error ? (
-          <Alert tone="error">
-            <span safe>{error}</span>
-          </Alert>
-        ) : (
-          ''
-        )}
-        <div class="field">
-          <label for="key-name">Key name</label>
-          <input
-            id="key-name"
-            type="text"
-            name="name"
-            required
-            maxlength="100"
-            placeholder="Production Integration"
-            value={form.name}
-          />
+        <Notices error={error} />
+        <InputField
+          label="Key name"
+          id="key-name"
+          type="text"
+          name="name"
+          required
+          maxlength="100"
+          placeholder="Production Integration"
+          value={form.name}
+        >
           <p class="hint">A clear name, so you recognise the key later.</p>
-        </div>
+        </InputField>
         <PermissionMatrix form={form} />
         <FieldRestrictions form={form} />
         <div class="form-grid">
-          <div class="field">
-            <label for="key-expires">Expires after (optional)</label>
-            <input id="key-expires" type="date" name="expires_on" min={view.today} value={form.expiresOn} />
+          <InputField
+            label="Expires after (optional)"
+            id="key-expires"
+            type="date"
+            name="expires_on"
+            min={view.today}
+            value={form.expiresOn}
+          >
             <p class="hint" safe>
               {`The key stops working when this day ends (${account.timezone}). Empty: it never expires.`}
             </p>
-          </div>
-          <div class="field">
-            <label for="key-rate-limit">Rate limit per minute (optional)</label>
-            <input
-              id="key-rate-limit"
-              type="number"
-              name="rate_limit"
-              min="1"
-              max="100000"
-              step="1"
-              inputmode="numeric"
-              value={form.rateLimit}
-            />
+          </InputField>
+          <InputField
+            label="Rate limit per minute (optional)"
+            id="key-rate-limit"
+            type="number"
+            name="rate_limit"
+            min="1"
+            max="100000"
+            step="1"
+            inputmode="numeric"
+            value={form.rateLimit}
+          >
             <p class="hint" safe>
               {`Applies to this key on top of the account's ${PLAN_LIMITS[account.plan].requestsPerMinute} requests per minute.`}
             </p>
-          </div>
+          </InputField>
         </div>
         <DialogActions>
           <button type="submit">Create API key</button>
@@ -523,39 +523,27 @@ function KeyRow({ apiKey, view }: { apiKey: ApiKeyObject; view: KeysView }): JSX
   );
 }
 
+const KEY_COLUMNS: readonly Column[] = [
+  { label: 'Name' },
+  { label: 'Key' },
+  { label: 'Permissions' },
+  { label: 'Status' },
+  { label: 'Last used' },
+  { label: 'Created' },
+  { label: 'Expires' },
+  { label: 'Actions', hidden: true },
+];
+
 function KeyTable({ view }: { view: KeysView }): JSX.Element {
   if (view.keys.length === 0) {
-    return (
-      <div class="table-wrap">
-        <p class="empty">No API keys yet. Create one to connect an integration.</p>
-      </div>
-    );
+    return <EmptyTable>No API keys yet. Create one to connect an integration.</EmptyTable>;
   }
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="visually-hidden">API keys, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Key</th>
-            <th scope="col">Permissions</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Created</th>
-            <th scope="col">Expires</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.keys.map((apiKey) => (
-            <KeyRow apiKey={apiKey} view={view} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="API keys, newest first" columns={KEY_COLUMNS}>
+      {view.keys.map((apiKey) => (
+        <KeyRow apiKey={apiKey} view={view} />
+      ))}
+    </DataTable>
   );
 }
 

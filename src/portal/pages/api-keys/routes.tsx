@@ -68,6 +68,17 @@ async function finish(
   return reply.redirect(`${KEYS_PATH}?done=${done}`, 303);
 }
 
+/** A refused action other than creation: the page again, with the service's message above the keys. */
+function refused(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: PortalSession,
+  error: ApiError,
+): Promise<FastifyReply> {
+  return render(ctx, request, reply, session, { error: error.message }, formErrorStatus(error));
+}
+
 /** Runs a service call; an ApiError (validation, plan limit, state conflict) comes back as a value to show. */
 async function attempt<T>(work: () => Promise<T>): Promise<{ value: T } | { error: ApiError }> {
   try {
@@ -121,16 +132,7 @@ export function apiKeyPages(portal: FastifyInstance, ctx: AppContext): void {
       return render(ctx, request, reply, session, { error }, 400);
     }
     const result = await attempt(() => revokeAllApiKeys(ctx, session.account.id, session.user.id));
-    if ('error' in result) {
-      return render(
-        ctx,
-        request,
-        reply,
-        session,
-        { error: result.error.message },
-        formErrorStatus(result.error),
-      );
-    }
+    if ('error' in result) return refused(ctx, request, reply, session, result.error);
     return finish(ctx, request, reply, session, 'revoked-all');
   });
 
@@ -139,16 +141,7 @@ export function apiKeyPages(portal: FastifyInstance, ctx: AppContext): void {
     const result = await attempt(() =>
       revokeApiKey(ctx, session.account.id, request.params.keyId, session.user.id),
     );
-    if ('error' in result) {
-      return render(
-        ctx,
-        request,
-        reply,
-        session,
-        { error: result.error.message },
-        formErrorStatus(result.error),
-      );
-    }
+    if ('error' in result) return refused(ctx, request, reply, session, result.error);
     return finish(ctx, request, reply, session, 'revoked');
   });
 
@@ -161,16 +154,7 @@ export function apiKeyPages(portal: FastifyInstance, ctx: AppContext): void {
         actor: session.user.id,
       }),
     );
-    if ('error' in result) {
-      return render(
-        ctx,
-        request,
-        reply,
-        session,
-        { error: result.error.message },
-        formErrorStatus(result.error),
-      );
-    }
+    if ('error' in result) return refused(ctx, request, reply, session, result.error);
     const { object, key, previous } = result.value;
     return render(ctx, request, reply, session, {
       notice: `“${previous.name}” was rolled: a new key replaces it.`,

@@ -3,7 +3,18 @@ import type { ApiRequestLogRow } from '../../../db/tables.js';
 import type { ApiKeyObject } from '../../../platform/api-keys/key-row.js';
 import { REFUSAL_BURST } from '../../../platform/request-log/refusal-burst.js';
 import type { HourlyCounts, SuspiciousKey } from '../../../platform/request-log/repository.js';
-import { Alert, maskedKey, PageHeader, Pager, type PagerLinks, swapLink } from '../../components.js';
+import {
+  Alert,
+  type Column,
+  DataTable,
+  EmptyTable,
+  InputField,
+  maskedKey,
+  PageHeader,
+  Pager,
+  type PagerLinks,
+  swapLink,
+} from '../../components.js';
 import { Layout } from '../../layout.js';
 import type { PortalSession } from '../../session/service.js';
 import { CHART_RANGES, type ChartRange, RequestsChart, totalsOf } from './chart.js';
@@ -97,18 +108,16 @@ function FilterForm({ query, keys, suspicious }: LogResultsProps): JSX.Element {
           </optgroup>
         </select>
       </div>
-      <div class="field">
-        <label for="filter-path">Path contains</label>
-        <input id="filter-path" name="path" type="text" value={query.path} placeholder="/v1/employees" />
-      </div>
-      <div class="field">
-        <label for="filter-from">From</label>
-        <input id="filter-from" name="from" type="datetime-local" value={query.from} />
-      </div>
-      <div class="field">
-        <label for="filter-to">To</label>
-        <input id="filter-to" name="to" type="datetime-local" value={query.to} />
-      </div>
+      <InputField
+        label="Path contains"
+        id="filter-path"
+        name="path"
+        type="text"
+        value={query.path}
+        placeholder="/v1/employees"
+      />
+      <InputField label="From" id="filter-from" name="from" type="datetime-local" value={query.from} />
+      <InputField label="To" id="filter-to" name="to" type="datetime-local" value={query.to} />
       <div class="actions">
         <button type="submit">Apply filters</button>
         <a
@@ -162,85 +171,71 @@ function Summary({ hours }: { hours: readonly HourlyCounts[] }): JSX.Element {
   );
 }
 
+const LOG_COLUMNS: readonly Column[] = [
+  { label: 'Time' },
+  { label: 'Key' },
+  { label: 'Method' },
+  { label: 'Path' },
+  { label: 'Status' },
+  { label: 'Duration', num: true },
+  { label: 'Request id' },
+];
+
 function LogTable(props: LogResultsProps): JSX.Element {
   const timeZone = props.session.account.timezone;
   const keysById = new Map(props.keys.map((key) => [key.id, key]));
-  if (props.rows.length === 0) {
-    return (
-      <div class="table-wrap">
-        <p class="empty">No requests match these filters.</p>
-      </div>
-    );
-  }
+  if (props.rows.length === 0) return <EmptyTable>No requests match these filters.</EmptyTable>;
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="visually-hidden">API requests, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Key</th>
-            <th scope="col">Method</th>
-            <th scope="col">Path</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Duration
-            </th>
-            <th scope="col">Request id</th>
+    <DataTable caption="API requests, newest first" columns={LOG_COLUMNS}>
+      {props.rows.map((row) => {
+        const key = row.key_id ? keysById.get(row.key_id) : undefined;
+        const flagged = row.key_id !== null && props.suspicious.has(row.key_id);
+        return (
+          <tr class={flagged ? 'highlight' : undefined}>
+            <td class="nowrap" safe>
+              {requestTime(row.created_at, timeZone)}
+            </td>
+            <td>
+              {key ? (
+                <>
+                  <span safe>{key.name}</span>
+                  <br />
+                  <code class="muted" safe>
+                    {maskedKey(key)}
+                  </code>
+                </>
+              ) : (
+                <span class="muted">No key</span>
+              )}
+            </td>
+            <td>
+              <code safe>{row.method}</code>
+            </td>
+            <td class="break">
+              <code safe>{row.path}</code>
+            </td>
+            <td>
+              <span class={`badge ${statusTone(row.status)}`} safe>
+                {String(row.status)}
+              </span>
+              {row.error_code ? (
+                <div class="hint" safe>
+                  {row.error_code}
+                </div>
+              ) : (
+                ''
+              )}
+            </td>
+            <td class="num" safe>
+              {`${row.duration_ms} ms`}
+            </td>
+            <td>
+              <code safe>{row.id}</code>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((row) => {
-            const key = row.key_id ? keysById.get(row.key_id) : undefined;
-            const flagged = row.key_id !== null && props.suspicious.has(row.key_id);
-            return (
-              <tr class={flagged ? 'highlight' : undefined}>
-                <td class="nowrap" safe>
-                  {requestTime(row.created_at, timeZone)}
-                </td>
-                <td>
-                  {key ? (
-                    <>
-                      <span safe>{key.name}</span>
-                      <br />
-                      <code class="muted" safe>
-                        {maskedKey(key)}
-                      </code>
-                    </>
-                  ) : (
-                    <span class="muted">No key</span>
-                  )}
-                </td>
-                <td>
-                  <code safe>{row.method}</code>
-                </td>
-                <td class="break">
-                  <code safe>{row.path}</code>
-                </td>
-                <td>
-                  <span class={`badge ${statusTone(row.status)}`} safe>
-                    {String(row.status)}
-                  </span>
-                  {row.error_code ? (
-                    <div class="hint" safe>
-                      {row.error_code}
-                    </div>
-                  ) : (
-                    ''
-                  )}
-                </td>
-                <td class="num" safe>
-                  {`${row.duration_ms} ms`}
-                </td>
-                <td>
-                  <code safe>{row.id}</code>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 

@@ -3,7 +3,7 @@ import type { AccountObject } from '../../../platform/accounts/service.js';
 import { API_VERSIONS, LATEST_API_VERSION } from '../../../platform/versioning/versions.js';
 import { PAY_FREQUENCIES, type PaySchedule } from '../../../resources/pay-schedule/schema.js';
 import { OVERTIME_RULE_TYPES } from '../../../resources/time-cards/overtime.js';
-import { Alert, Dialog, PageHeader } from '../../components.js';
+import { Alert, ConfirmForm, Dialog, InputField, Notices, PageHeader } from '../../components.js';
 import { CsrfField, Layout } from '../../layout.js';
 import type { PortalSession } from '../../session/service.js';
 
@@ -90,22 +90,10 @@ function CodeText({ text }: { text: string }): JSX.Element {
   );
 }
 
+/** The outcome shown in one section: its refusal, else its confirmation when it was the one just saved. */
 function SectionAlert({ view, section }: { view: SettingsView; section: SettingsSection }): JSX.Element {
-  if (view.error?.section === section) {
-    return (
-      <Alert tone="error">
-        <span safe>{view.error.message}</span>
-      </Alert>
-    );
-  }
-  if (view.saved === section) {
-    return (
-      <Alert tone="ok">
-        <span safe>{SAVED_MESSAGES[section]}</span>
-      </Alert>
-    );
-  }
-  return '';
+  if (view.error?.section === section) return <Notices error={view.error.message} />;
+  return <Notices notice={view.saved === section ? SAVED_MESSAGES[section] : undefined} />;
 }
 
 /** aria-invalid on the field the error names, so a screen reader lands on what to fix. */
@@ -120,31 +108,28 @@ function AccountPanel({ view }: { view: SettingsView }): JSX.Element {
       <SectionAlert view={view} section="account" />
       <form method="post" action="/portal/settings/account">
         <CsrfField session={view.session} />
-        <div class="field">
-          <label for="account-name">Account name</label>
-          <input
-            id="account-name"
-            name="name"
-            type="text"
-            required
-            maxlength="200"
-            value={view.accountForm.name}
-            aria-invalid={invalid(view, 'account', 'name')}
-          />
-        </div>
-        <div class="field">
-          <label for="account-timezone">Time zone</label>
-          <input
-            id="account-timezone"
-            name="timezone"
-            type="text"
-            required
-            list="time-zones"
-            autocomplete="off"
-            value={view.accountForm.timezone}
-            aria-invalid={invalid(view, 'account', 'timezone')}
-            aria-describedby="account-timezone-hint"
-          />
+        <InputField
+          label="Account name"
+          id="account-name"
+          name="name"
+          type="text"
+          required
+          maxlength="200"
+          value={view.accountForm.name}
+          aria-invalid={invalid(view, 'account', 'name')}
+        />
+        <InputField
+          label="Time zone"
+          id="account-timezone"
+          name="timezone"
+          type="text"
+          required
+          list="time-zones"
+          autocomplete="off"
+          value={view.accountForm.timezone}
+          aria-invalid={invalid(view, 'account', 'timezone')}
+          aria-describedby="account-timezone-hint"
+        >
           <datalist id="time-zones">
             {TIME_ZONES.map((zone) => (
               <option value={zone} />
@@ -153,7 +138,7 @@ function AccountPanel({ view }: { view: SettingsView }): JSX.Element {
           <p class="hint" id="account-timezone-hint">
             An IANA zone such as America/Chicago. Days on time cards are cut at midnight in this zone.
           </p>
-        </div>
+        </InputField>
         <button type="submit">Save account</button>
       </form>
     </section>
@@ -263,15 +248,11 @@ function ApiVersionPanel({ view }: { view: SettingsView }): JSX.Element {
             <p>
               <a href="/docs">Full changelog in the API reference</a>
             </p>
-            <form method="post" action="/portal/settings/api-version" class="actions">
-              <CsrfField session={view.session} />
+            <ConfirmForm action="/portal/settings/api-version" session={view.session}>
               <button type="submit" safe>
                 {UPGRADE_LABEL}
               </button>
-              <button type="button" class="secondary" data-close-dialog>
-                Cancel
-              </button>
-            </form>
+            </ConfirmForm>
           </Dialog>
         </>
       ) : (
@@ -288,19 +269,47 @@ function ThresholdField(props: {
 }): JSX.Element {
   const id = `schedule-${props.name}`;
   return (
+    <InputField
+      label={props.label}
+      id={id}
+      name={props.name}
+      type="number"
+      step="any"
+      inputmode="decimal"
+      value={props.view.scheduleForm[props.name]}
+      aria-invalid={invalid(props.view, 'pay-schedule', `overtimeRule.${props.name}`)}
+    />
+  );
+}
+
+/** A pay schedule setting chosen from a fixed list (frequency, overtime rule), each value in people's words. */
+function ScheduleChoice<T extends string>(props: {
+  view: SettingsView;
+  id: string;
+  name: 'frequency' | 'type';
+  /** The API's name of the field, as the service's refusal names it. */
+  param: string;
+  label: string;
+  values: readonly T[];
+  labels: Readonly<Record<T, string>>;
+}): JSX.Element {
+  const chosen = props.view.scheduleForm[props.name];
+  return (
     <div class="field">
-      <label for={id} safe>
+      <label for={props.id} safe>
         {props.label}
       </label>
-      <input
-        id={id}
-        name={props.name}
-        type="number"
-        step="any"
-        inputmode="decimal"
-        value={props.view.scheduleForm[props.name]}
-        aria-invalid={invalid(props.view, 'pay-schedule', `overtimeRule.${props.name}`)}
-      />
+      <select id={props.id} name={props.name} aria-invalid={invalid(props.view, 'pay-schedule', props.param)}>
+        {props.values.map((value) => {
+          // Typed as text so the HTML plugin checks it is escaped; it cannot read through the generic lookup.
+          const text: string = props.labels[value];
+          return (
+            <option value={value} selected={chosen === value} safe>
+              {text}
+            </option>
+          );
+        })}
+      </select>
     </div>
   );
 }
@@ -313,49 +322,38 @@ function PaySchedulePanel({ view }: { view: SettingsView }): JSX.Element {
       <SectionAlert view={view} section="pay-schedule" />
       <form method="post" action="/portal/settings/pay-schedule">
         <CsrfField session={view.session} />
-        <div class="field">
-          <label for="schedule-frequency">Pay frequency</label>
-          <select
-            id="schedule-frequency"
-            name="frequency"
-            aria-invalid={invalid(view, 'pay-schedule', 'frequency')}
-          >
-            {PAY_FREQUENCIES.map((frequency) => (
-              <option value={frequency} selected={form.frequency === frequency} safe>
-                {FREQUENCY_LABELS[frequency]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="schedule-anchor">Anchor date</label>
-          <input
-            id="schedule-anchor"
-            name="anchorDate"
-            type="date"
-            required
-            value={form.anchorDate}
-            aria-invalid={invalid(view, 'pay-schedule', 'anchorDate')}
-            aria-describedby="schedule-anchor-hint"
-          />
+        <ScheduleChoice
+          view={view}
+          id="schedule-frequency"
+          name="frequency"
+          param="frequency"
+          label="Pay frequency"
+          values={PAY_FREQUENCIES}
+          labels={FREQUENCY_LABELS}
+        />
+        <InputField
+          label="Anchor date"
+          id="schedule-anchor"
+          name="anchorDate"
+          type="date"
+          required
+          value={form.anchorDate}
+          aria-invalid={invalid(view, 'pay-schedule', 'anchorDate')}
+          aria-describedby="schedule-anchor-hint"
+        >
           <p class="hint" id="schedule-anchor-hint" safe>
             {`The first day of one pay period. Workweeks start on its weekday (now ${view.schedule.workweekStartsOn}). Twice a month needs a 1st or 16th; monthly a day 1–28.`}
           </p>
-        </div>
-        <div class="field">
-          <label for="schedule-rule">Overtime rule</label>
-          <select
-            id="schedule-rule"
-            name="type"
-            aria-invalid={invalid(view, 'pay-schedule', 'overtimeRule.type')}
-          >
-            {OVERTIME_RULE_TYPES.map((type) => (
-              <option value={type} selected={form.type === type} safe>
-                {RULE_LABELS[type]}
-              </option>
-            ))}
-          </select>
-        </div>
+        </InputField>
+        <ScheduleChoice
+          view={view}
+          id="schedule-rule"
+          name="type"
+          param="overtimeRule.type"
+          label="Overtime rule"
+          values={OVERTIME_RULE_TYPES}
+          labels={RULE_LABELS}
+        />
         <fieldset>
           <legend>Custom thresholds (hours)</legend>
           <p class="hint">Used only with the Custom rule; leave a field empty for no such threshold.</p>

@@ -1,7 +1,7 @@
 import type { ClockStatus } from '../../../db/tables.js';
 import type { Employee } from '../../../resources/employees/schema.js';
 import type { TimeCard } from '../../../resources/time-cards/schema.js';
-import { PageHeader } from '../../components.js';
+import { type Column, DataTable, InputField, PageHeader, TableHead } from '../../components.js';
 import { Layout } from '../../layout.js';
 import type { PortalSession } from '../../session/service.js';
 
@@ -64,6 +64,14 @@ function teamUrl(filters: TeamFilters, startingAfter?: string): string {
   return text ? `/portal/team?${text}` : '/portal/team';
 }
 
+const TEAM_COLUMNS: readonly Column[] = [
+  { label: 'Employee' },
+  { label: 'Clock status' },
+  { label: 'Location' },
+  { label: 'Position' },
+  { label: 'Status' },
+];
+
 /** The table and its paging: the whole page's content below the filters, and what htmx swaps when they change. */
 export function TeamResults({ view }: { view: TeamView }): JSX.Element {
   return (
@@ -71,49 +79,36 @@ export function TeamResults({ view }: { view: TeamView }): JSX.Element {
       <p class="hint" role="status" safe>
         {`${view.matching} ${view.matching === 1 ? 'employee matches' : 'employees match'}.`}
       </p>
-      <div class="table-wrap">
-        <table>
-          <thead>
+      <DataTable columns={TEAM_COLUMNS}>
+        {view.rows.length === 0 ? (
+          <tr>
+            <td colspan="5" class="empty">
+              No employees match these filters.
+            </td>
+          </tr>
+        ) : (
+          view.rows.map((row) => (
             <tr>
-              <th scope="col">Employee</th>
-              <th scope="col">Clock status</th>
-              <th scope="col">Location</th>
-              <th scope="col">Position</th>
-              <th scope="col">Status</th>
+              <td>
+                <a href={`/portal/team/${row.employee.id}`} safe>
+                  {fullName(row.employee)}
+                </a>
+                <div class="hint" safe>
+                  {row.employee.email ?? row.employee.employeeRef ?? ''}
+                </div>
+              </td>
+              <td>
+                <ClockBadge status={row.employee.clockStatus} />
+              </td>
+              <td safe>{placesOf(row)}</td>
+              <td safe>{row.position ?? '—'}</td>
+              <td>
+                <ActiveBadge active={row.employee.active} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {view.rows.length === 0 ? (
-              <tr>
-                <td colspan="5" class="empty">
-                  No employees match these filters.
-                </td>
-              </tr>
-            ) : (
-              view.rows.map((row) => (
-                <tr>
-                  <td>
-                    <a href={`/portal/team/${row.employee.id}`} safe>
-                      {fullName(row.employee)}
-                    </a>
-                    <div class="hint" safe>
-                      {row.employee.email ?? row.employee.employeeRef ?? ''}
-                    </div>
-                  </td>
-                  <td>
-                    <ClockBadge status={row.employee.clockStatus} />
-                  </td>
-                  <td safe>{placesOf(row)}</td>
-                  <td safe>{row.position ?? '—'}</td>
-                  <td>
-                    <ActiveBadge active={row.employee.active} />
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+          ))
+        )}
+      </DataTable>
       <nav class="actions" aria-label="Pages">
         {view.paged ? (
           <a class="button secondary small" href={teamUrl(view.filters)}>
@@ -152,16 +147,14 @@ export function TeamPage({ view }: { view: TeamView }): JSX.Element {
         hx-push-url="true"
         hx-trigger="submit, input delay:400ms"
       >
-        <div class="field">
-          <label for="team-search">Search</label>
-          <input
-            id="team-search"
-            name="search"
-            type="search"
-            placeholder="Name, email or employee ref"
-            value={view.filters.search}
-          />
-        </div>
+        <InputField
+          label="Search"
+          id="team-search"
+          name="search"
+          type="search"
+          placeholder="Name, email or employee ref"
+          value={view.filters.search}
+        />
         <div class="field">
           <label for="team-clocked-in">Clock status</label>
           <select id="team-clocked-in" name="clockedIn">
@@ -213,6 +206,11 @@ const FIGURES: readonly [keyof Figures, string][] = [
   ['overtimeSeconds', 'Overtime'],
   ['doubleTimeSeconds', 'Double time'],
   ['ptoSeconds', 'PTO'],
+];
+
+const DAY_COLUMNS: readonly Column[] = [
+  { label: 'Day' },
+  ...FIGURES.map(([, label]) => ({ label, num: true })),
 ];
 
 function FigureCells({ figures }: { figures: Figures }): JSX.Element {
@@ -276,16 +274,7 @@ export function TimeCardPage({ view }: { view: TimeCardView }): JSX.Element {
           <div class="table-wrap">
             <table>
               <caption class="hint">Hours per day</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Day</th>
-                  {FIGURES.map(([, label]) => (
-                    <th scope="col" class="num" safe>
-                      {label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={DAY_COLUMNS} />
               <tbody>
                 {card.days.map((day) => (
                   <tr>

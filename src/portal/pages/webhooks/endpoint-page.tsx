@@ -5,13 +5,19 @@ import type {
   WebhookEndpoint,
 } from '../../../platform/webhooks/endpoints/schema.js';
 import {
+  type Column,
+  ConfirmForm,
+  DataTable,
   Dialog,
+  EmptyTable,
   formatDateTime,
+  InputField,
   Notices,
   PageHeader,
   Pager,
   type PagerLinks,
   SecretReveal,
+  TableHead,
 } from '../../components.js';
 import { CsrfField, Layout } from '../../layout.js';
 import type { PortalSession } from '../../session/service.js';
@@ -80,6 +86,14 @@ function AttemptRow({ attempt, timeZone }: { attempt: WebhookAttempt; timeZone: 
   );
 }
 
+const ATTEMPT_COLUMNS: readonly Column[] = [
+  { label: 'Attempted' },
+  { label: 'Response' },
+  { label: 'Duration', num: true },
+  { label: 'Response body' },
+  { label: 'Error' },
+];
+
 function DeliveryRows({
   session,
   endpoint,
@@ -136,17 +150,7 @@ function DeliveryRows({
               <caption class="visually-hidden" safe>
                 {`Attempts of delivery ${delivery.id}`}
               </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Attempted</th>
-                  <th scope="col">Response</th>
-                  <th scope="col" class="num">
-                    Duration
-                  </th>
-                  <th scope="col">Response body</th>
-                  <th scope="col">Error</th>
-                </tr>
-              </thead>
+              <TableHead columns={ATTEMPT_COLUMNS} />
               <tbody>
                 {delivery.attempts.map((attempt) => (
                   <AttemptRow attempt={attempt} timeZone={timeZone} />
@@ -218,6 +222,14 @@ function Details({
   );
 }
 
+const DELIVERY_COLUMNS: readonly Column[] = [
+  { label: 'Queued' },
+  { label: 'Event' },
+  { label: 'Status' },
+  { label: 'Attempts', num: true },
+  { label: 'Actions', hidden: true },
+];
+
 export interface EndpointPageProps {
   readonly session: PortalSession;
   readonly endpoint: WebhookEndpoint;
@@ -288,16 +300,14 @@ export function EndpointPage(props: EndpointPageProps): JSX.Element {
         </p>
         <form class="filters" method="post" action={`${base}/recover`}>
           <CsrfField session={session} />
-          <div class="field">
-            <label for="recover-since">Failed since</label>
-            <input
-              id="recover-since"
-              name="since"
-              type="datetime-local"
-              required
-              value={props.recoverSince}
-            />
-          </div>
+          <InputField
+            label="Failed since"
+            id="recover-since"
+            name="since"
+            type="datetime-local"
+            required
+            value={props.recoverSince}
+          />
           <button type="submit" class="secondary" disabled={!enabled}>
             Recover
           </button>
@@ -326,35 +336,17 @@ export function EndpointPage(props: EndpointPageProps): JSX.Element {
         </form>
       </div>
       {props.deliveries.length === 0 ? (
-        <div class="table-wrap">
-          <p class="empty">No deliveries yet. Send a test event to see one.</p>
-        </div>
+        <EmptyTable>No deliveries yet. Send a test event to see one.</EmptyTable>
       ) : (
-        <div class="table-wrap">
-          <table class="deliveries">
-            <caption class="visually-hidden">
-              Deliveries to this endpoint, newest first, each with its attempts
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Queued</th>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Attempts
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.deliveries.map((delivery) => (
-                <DeliveryRows session={session} endpoint={endpoint} delivery={delivery} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Deliveries to this endpoint, newest first, each with its attempts"
+          columns={DELIVERY_COLUMNS}
+          tableClass="deliveries"
+        >
+          {props.deliveries.map((delivery) => (
+            <DeliveryRows session={session} endpoint={endpoint} delivery={delivery} />
+          ))}
+        </DataTable>
       )}
       <Pager links={props.pager} />
 
@@ -363,28 +355,20 @@ export function EndpointPage(props: EndpointPageProps): JSX.Element {
           A new secret is generated and shown once. The current secret keeps signing deliveries, next to the
           new one, for 24 hours, so your receiver can switch over without rejecting events.
         </p>
-        <form method="post" action={`${base}/rotate-secret`} class="actions">
-          <CsrfField session={session} />
+        <ConfirmForm action={`${base}/rotate-secret`} session={session}>
           <button type="submit">Rotate secret</button>
-          <button type="button" class="secondary" data-close-dialog>
-            Cancel
-          </button>
-        </form>
+        </ConfirmForm>
       </Dialog>
       <Dialog id="delete-endpoint" title="Delete this endpoint?">
         <p>
           It receives nothing more, and its deliveries and their attempts are deleted with it. This cannot be
           undone.
         </p>
-        <form method="post" action={`${base}/delete`} class="actions">
-          <CsrfField session={session} />
+        <ConfirmForm action={`${base}/delete`} session={session}>
           <button type="submit" class="danger">
             Delete endpoint
           </button>
-          <button type="button" class="secondary" data-close-dialog>
-            Cancel
-          </button>
-        </form>
+        </ConfirmForm>
       </Dialog>
     </Layout>
   );

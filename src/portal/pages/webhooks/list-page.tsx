@@ -5,7 +5,18 @@ import {
   type WebhookEndpoint,
 } from '../../../platform/webhooks/endpoints/schema.js';
 import { RESOURCES } from '../../../resources/registry.js';
-import { Alert, Dialog, formatDateTime, PageHeader, Pager, type PagerLinks } from '../../components.js';
+import {
+  CancelButton,
+  type Column,
+  DataTable,
+  Dialog,
+  formatDateTime,
+  InputField,
+  Notices,
+  PageHeader,
+  Pager,
+  type PagerLinks,
+} from '../../components.js';
 import { CsrfField, Layout } from '../../layout.js';
 import type { PortalSession } from '../../session/service.js';
 import { EndpointStatus, endpointUrl, eventsSummary, WEBHOOKS_URL } from './components.js';
@@ -31,6 +42,12 @@ function EventCheckbox({
   );
 }
 
+/** The two ways to choose events: the form's `events_mode` values. */
+const EVENTS_MODES = [
+  { mode: 'all', label: 'All events, including types added later' },
+  { mode: 'selected', label: 'Only the events ticked below' },
+] as const;
+
 function CreateEndpointForm({
   session,
   values,
@@ -43,55 +60,44 @@ function CreateEndpointForm({
   return (
     <form method="post" action={WEBHOOKS_URL}>
       <CsrfField session={session} />
-      <div class="field">
-        <label for="endpoint-url">Endpoint URL</label>
-        <input
-          id="endpoint-url"
-          name="url"
-          type="url"
-          required
-          maxlength={String(WEBHOOK_URL_MAX_LENGTH)}
-          value={values.url}
-          placeholder="https://hooks.example.com/punchclock"
-          aria-describedby="endpoint-url-hint"
-        />
+      <InputField
+        label="Endpoint URL"
+        id="endpoint-url"
+        name="url"
+        type="url"
+        required
+        maxlength={String(WEBHOOK_URL_MAX_LENGTH)}
+        value={values.url}
+        placeholder="https://hooks.example.com/punchclock"
+        aria-describedby="endpoint-url-hint"
+      >
         <p class="hint" id="endpoint-url-hint">
           Events are POSTed here, signed per Standard Webhooks. It must use https and reach a public address.
         </p>
-      </div>
-      <div class="field">
-        <label for="endpoint-description">Description (optional)</label>
-        <input
-          id="endpoint-description"
-          name="description"
-          type="text"
-          maxlength={String(WEBHOOK_DESCRIPTION_MAX_LENGTH)}
-          value={values.description}
-          placeholder="Payroll sync"
-        />
-      </div>
+      </InputField>
+      <InputField
+        label="Description (optional)"
+        id="endpoint-description"
+        name="description"
+        type="text"
+        maxlength={String(WEBHOOK_DESCRIPTION_MAX_LENGTH)}
+        value={values.description}
+        placeholder="Payroll sync"
+      />
       <fieldset>
         <legend>Events to send</legend>
-        <div class="check">
-          <input
-            id="events-all"
-            type="radio"
-            name="events_mode"
-            value="all"
-            checked={values.eventsMode === 'all'}
-          />
-          <label for="events-all">All events, including types added later</label>
-        </div>
-        <div class="check">
-          <input
-            id="events-selected"
-            type="radio"
-            name="events_mode"
-            value="selected"
-            checked={values.eventsMode === 'selected'}
-          />
-          <label for="events-selected">Only the events ticked below</label>
-        </div>
+        {EVENTS_MODES.map(({ mode, label }) => (
+          <div class="check">
+            <input
+              id={`events-${mode}`}
+              type="radio"
+              name="events_mode"
+              value={mode}
+              checked={values.eventsMode === mode}
+            />
+            <label for={`events-${mode}`}>{label}</label>
+          </div>
+        ))}
         <details open={values.eventsMode === 'selected'}>
           <summary>Choose events</summary>
           <div class="check-grid">
@@ -125,9 +131,7 @@ function CreateEndpointForm({
       </div>
       <div class="actions">
         <button type="submit">Create endpoint</button>
-        <button type="button" class="secondary" data-close-dialog>
-          Cancel
-        </button>
+        <CancelButton />
       </div>
     </form>
   );
@@ -143,6 +147,13 @@ export interface WebhooksPageProps {
   readonly formError?: string | undefined;
 }
 
+const ENDPOINT_COLUMNS: readonly Column[] = [
+  { label: 'Endpoint' },
+  { label: 'Events' },
+  { label: 'Status' },
+  { label: 'Created' },
+];
+
 export function WebhooksPage(props: WebhooksPageProps): JSX.Element {
   const timeZone = props.session.account.timezone;
   return (
@@ -155,13 +166,7 @@ export function WebhooksPage(props: WebhooksPageProps): JSX.Element {
           Add endpoint
         </button>
       </PageHeader>
-      {props.notice ? (
-        <Alert tone="ok">
-          <span safe>{props.notice}</span>
-        </Alert>
-      ) : (
-        ''
-      )}
+      <Notices notice={props.notice} />
       {props.endpoints.length === 0 ? (
         <div class="panel">
           <p class="empty">
@@ -169,54 +174,35 @@ export function WebhooksPage(props: WebhooksPageProps): JSX.Element {
           </p>
         </div>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">Webhook endpoints, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Endpoint</th>
-                <th scope="col">Events</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.endpoints.map((endpoint) => (
-                <tr>
-                  <td class="break">
-                    <a href={endpointUrl(endpoint.id)}>
-                      <code safe>{endpoint.url}</code>
-                    </a>
-                    {endpoint.description ? (
-                      <div class="hint" safe>
-                        {endpoint.description}
-                      </div>
-                    ) : (
-                      ''
-                    )}
-                  </td>
-                  <td safe>{eventsSummary(endpoint.enabledEvents, 3)}</td>
-                  <td>
-                    <EndpointStatus endpoint={endpoint} />
-                  </td>
-                  <td class="nowrap" safe>
-                    {formatDateTime(endpoint.createdAt, timeZone)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Webhook endpoints, newest first" columns={ENDPOINT_COLUMNS}>
+          {props.endpoints.map((endpoint) => (
+            <tr>
+              <td class="break">
+                <a href={endpointUrl(endpoint.id)}>
+                  <code safe>{endpoint.url}</code>
+                </a>
+                {endpoint.description ? (
+                  <div class="hint" safe>
+                    {endpoint.description}
+                  </div>
+                ) : (
+                  ''
+                )}
+              </td>
+              <td safe>{eventsSummary(endpoint.enabledEvents, 3)}</td>
+              <td>
+                <EndpointStatus endpoint={endpoint} />
+              </td>
+              <td class="nowrap" safe>
+                {formatDateTime(endpoint.createdAt, timeZone)}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager links={props.pager} />
       <Dialog id="create-endpoint" title="Add a webhook endpoint" openOnLoad={props.formError !== undefined}>
-        {props.formError ? (
-          <Alert tone="error">
-            <span safe>{props.formError}</span>
-          </Alert>
-        ) : (
-          ''
-        )}
+        <Notices error={props.formError} />
         <CreateEndpointForm session={props.session} values={props.form} />
       </Dialog>
     </Layout>
