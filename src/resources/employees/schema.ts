@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { ClockStatus, EmployeeRow } from '../../db/tables.js';
-import { objectSchema } from '../../platform/descriptors/object-schema.js';
+import { objectSchema, writeBodies } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, type IdKind, idPattern } from '../../shared/ids.js';
 import { DEPARTMENT_CODES } from '../department-codes/resource.js';
@@ -80,24 +80,29 @@ const clockStatus = Type.Union(
   },
 );
 
+/** The fields a create or an update may set: the object lists them, and the bodies are made of them. */
+const WRITABLE = {
+  firstName,
+  lastName,
+  email,
+  employeeRef,
+  phone,
+  active,
+  role,
+  payRate,
+  timezone,
+  locationIds,
+  departmentCodeId,
+  positionId,
+  groupIds,
+};
+
 export const EmployeeSchema = objectSchema(
   EMPLOYEES,
   {
     id: Type.String({ pattern: idPattern(EMPLOYEES), examples: [exampleId(EMPLOYEES)] }),
     object: Type.Literal('employee'),
-    firstName,
-    lastName,
-    email,
-    employeeRef,
-    phone,
-    active,
-    role,
-    payRate,
-    timezone,
-    locationIds,
-    departmentCodeId,
-    positionId,
-    groupIds,
+    ...WRITABLE,
     clockStatus,
     createdAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
     updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
@@ -106,49 +111,17 @@ export const EmployeeSchema = objectSchema(
 );
 export type Employee = Static<typeof EmployeeSchema>;
 
-export const CreateEmployeeBody = Type.Object(
-  {
-    firstName,
-    lastName,
-    email: Type.Optional(email),
-    employeeRef: Type.Optional(employeeRef),
-    phone: Type.Optional(phone),
-    active: Type.Optional({ ...active, default: true }),
-    role: Type.Optional({ ...role, default: 'employee' }),
-    payRate: Type.Optional(payRate),
-    timezone: Type.Optional(timezone),
-    locationIds: Type.Optional(locationIds),
-    departmentCodeId: Type.Optional(departmentCodeId),
-    positionId: Type.Optional(positionId),
-    groupIds: Type.Optional(groupIds),
-  },
-  {
-    additionalProperties: false,
-    examples: [
-      { firstName: 'Maria', lastName: 'Lopez', email: 'maria.lopez@example.com', employeeRef: 'HR-1042' },
-    ],
-  },
-);
+const bodies = writeBodies(WRITABLE, {
+  required: ['firstName', 'lastName'],
+  defaults: { active: true, role: 'employee' },
+  createExamples: [
+    { firstName: 'Maria', lastName: 'Lopez', email: 'maria.lopez@example.com', employeeRef: 'HR-1042' },
+  ],
+  updateExamples: [{ active: false }],
+});
+export const CreateEmployeeBody = bodies.create;
 export type CreateEmployeeInput = Static<typeof CreateEmployeeBody>;
-
-export const UpdateEmployeeBody = Type.Partial(
-  Type.Object({
-    firstName,
-    lastName,
-    email,
-    employeeRef,
-    phone,
-    active,
-    role,
-    payRate,
-    timezone,
-    locationIds,
-    departmentCodeId,
-    positionId,
-    groupIds,
-  }),
-  { additionalProperties: false, minProperties: 1, examples: [{ active: false }] },
-);
+export const UpdateEmployeeBody = bodies.update;
 export type UpdateEmployeeInput = Static<typeof UpdateEmployeeBody>;
 
 export const ListEmployeesQuery = listQuerySchema(EMPLOYEES, {

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { GeofenceRow } from '../../db/tables.js';
-import { objectSchema } from '../../platform/descriptors/object-schema.js';
+import { objectSchema, writeBodies } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, idPattern } from '../../shared/ids.js';
 import { EMPLOYEES } from '../employees/resource.js';
@@ -59,27 +59,18 @@ export const GeofenceSchema = objectSchema(
 );
 export type Geofence = Static<typeof GeofenceSchema>;
 
-export const CreateGeofenceBody = Type.Object(
+const bodies = writeBodies(
+  { name, latitude, longitude, radiusMeters, active, locationId, employeeIds },
   {
-    name,
-    latitude,
-    longitude,
-    radiusMeters,
-    active: Type.Optional({ ...active, default: true }),
-    locationId: Type.Optional(locationId),
-    employeeIds: Type.Optional(employeeIds),
-  },
-  {
-    additionalProperties: false,
-    examples: [{ name: 'Warehouse yard', latitude: 41.8868, longitude: -87.6598, radiusMeters: 150 }],
+    required: ['name', 'latitude', 'longitude', 'radiusMeters'],
+    defaults: { active: true },
+    createExamples: [{ name: 'Warehouse yard', latitude: 41.8868, longitude: -87.6598, radiusMeters: 150 }],
+    updateExamples: [{ radiusMeters: 250 }],
   },
 );
+export const CreateGeofenceBody = bodies.create;
 export type CreateGeofenceInput = Static<typeof CreateGeofenceBody>;
-
-export const UpdateGeofenceBody = Type.Partial(
-  Type.Object({ name, latitude, longitude, radiusMeters, active, locationId, employeeIds }),
-  { additionalProperties: false, minProperties: 1, examples: [{ radiusMeters: 250 }] },
-);
+export const UpdateGeofenceBody = bodies.update;
 export type UpdateGeofenceInput = Static<typeof UpdateGeofenceBody>;
 
 export const ListGeofencesQuery = listQuerySchema(GEOFENCES, {

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { LocationRow } from '../../db/tables.js';
-import { objectSchema } from '../../platform/descriptors/object-schema.js';
+import { objectSchema, writeBodies } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, idPattern } from '../../shared/ids.js';
 import { LOCATIONS } from './resource.js';
@@ -61,18 +61,23 @@ const geofenceMode = Type.Union(
   },
 );
 
+/** The fields a create or an update may set: the object lists them, and the bodies are made of them. */
+const WRITABLE = {
+  name,
+  address,
+  timezone,
+  latitude: nullableLatitude,
+  longitude: nullableLongitude,
+  capacity,
+  geofenceMode,
+};
+
 export const LocationSchema = objectSchema(
   LOCATIONS,
   {
     id: Type.String({ pattern: idPattern(LOCATIONS), examples: [LOCATION_ID_EXAMPLE] }),
     object: Type.Literal('location'),
-    name,
-    address,
-    timezone,
-    latitude: nullableLatitude,
-    longitude: nullableLongitude,
-    capacity,
-    geofenceMode,
+    ...WRITABLE,
     createdAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
     updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] }),
   },
@@ -80,44 +85,24 @@ export const LocationSchema = objectSchema(
 );
 export type Location = Static<typeof LocationSchema>;
 
-export const CreateLocationBody = Type.Object(
-  {
-    name,
-    address: Type.Optional(address),
-    timezone: Type.Optional(timezone),
-    latitude: Type.Optional(nullableLatitude),
-    longitude: Type.Optional(nullableLongitude),
-    capacity: Type.Optional(capacity),
-    geofenceMode: Type.Optional({ ...geofenceMode, default: 'off' }),
-  },
-  {
-    additionalProperties: false,
-    examples: [
-      {
-        name: 'Chicago warehouse',
-        address: '1200 W Fulton Market, Chicago, IL 60607',
-        timezone: 'America/Chicago',
-        latitude: 41.8868,
-        longitude: -87.6598,
-        geofenceMode: 'warn',
-      },
-    ],
-  },
-);
+const bodies = writeBodies(WRITABLE, {
+  required: ['name'],
+  defaults: { geofenceMode: 'off' },
+  createExamples: [
+    {
+      name: 'Chicago warehouse',
+      address: '1200 W Fulton Market, Chicago, IL 60607',
+      timezone: 'America/Chicago',
+      latitude: 41.8868,
+      longitude: -87.6598,
+      geofenceMode: 'warn',
+    },
+  ],
+  updateExamples: [{ geofenceMode: 'block' }],
+});
+export const CreateLocationBody = bodies.create;
 export type CreateLocationInput = Static<typeof CreateLocationBody>;
-
-export const UpdateLocationBody = Type.Partial(
-  Type.Object({
-    name,
-    address,
-    timezone,
-    latitude: nullableLatitude,
-    longitude: nullableLongitude,
-    capacity,
-    geofenceMode,
-  }),
-  { additionalProperties: false, minProperties: 1, examples: [{ geofenceMode: 'block' }] },
-);
+export const UpdateLocationBody = bodies.update;
 export type UpdateLocationInput = Static<typeof UpdateLocationBody>;
 
 export const ListLocationsQuery = listQuerySchema(LOCATIONS, {

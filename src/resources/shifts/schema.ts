@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { ShiftRow } from '../../db/tables.js';
-import { objectSchema } from '../../platform/descriptors/object-schema.js';
+import { objectSchema, writeBodies } from '../../platform/descriptors/object-schema.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, idPattern } from '../../shared/ids.js';
 import { EMPLOYEES } from '../employees/resource.js';
@@ -51,19 +51,15 @@ const notes = Type.Union([Type.String({ minLength: 1, maxLength: 1000 }), Type.N
   examples: ['Open the front counter.'],
 });
 
+/** The fields a create or an update may set: the object lists them, and the bodies are made of them. */
+const WRITABLE = { employeeId, locationId, positionId, start, end, breakMinutes, published, notes };
+
 export const ShiftSchema = objectSchema(
   SHIFTS,
   {
     id: Type.String({ pattern: idPattern(SHIFTS), examples: [SHIFT_ID_EXAMPLE] }),
     object: Type.Literal('shift'),
-    employeeId,
-    locationId,
-    positionId,
-    start,
-    end,
-    breakMinutes,
-    published,
-    notes,
+    ...WRITABLE,
     createdAt: Type.String({ format: 'date-time', examples: ['2026-11-01T09:12:44.120Z'] }),
     updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-01T09:12:44.120Z'] }),
   },
@@ -71,36 +67,23 @@ export const ShiftSchema = objectSchema(
 );
 export type Shift = Static<typeof ShiftSchema>;
 
-export const CreateShiftBody = Type.Object(
-  {
-    employeeId: Type.Optional(employeeId),
-    locationId: Type.Optional(locationId),
-    positionId: Type.Optional(positionId),
-    start,
-    end,
-    breakMinutes: Type.Optional({ ...breakMinutes, default: 0 }),
-    published: Type.Optional({ ...published, default: false }),
-    notes: Type.Optional(notes),
-  },
-  {
-    additionalProperties: false,
-    examples: [
-      {
-        start: '2026-11-02T14:00:00Z',
-        end: '2026-11-02T22:30:00Z',
-        breakMinutes: 30,
-        published: true,
-        notes: 'Open shift: first to claim it works it.',
-      },
-    ],
-  },
-);
+const bodies = writeBodies(WRITABLE, {
+  required: ['start', 'end'],
+  defaults: { breakMinutes: 0, published: false },
+  createExamples: [
+    {
+      start: '2026-11-02T14:00:00Z',
+      end: '2026-11-02T22:30:00Z',
+      breakMinutes: 30,
+      published: true,
+      notes: 'Open shift: first to claim it works it.',
+    },
+  ],
+  updateExamples: [{ published: true }],
+});
+export const CreateShiftBody = bodies.create;
 export type CreateShiftInput = Static<typeof CreateShiftBody>;
-
-export const UpdateShiftBody = Type.Partial(
-  Type.Object({ employeeId, locationId, positionId, start, end, breakMinutes, published, notes }),
-  { additionalProperties: false, minProperties: 1, examples: [{ published: true }] },
-);
+export const UpdateShiftBody = bodies.update;
 export type UpdateShiftInput = Static<typeof UpdateShiftBody>;
 
 export const ListShiftsQuery = listQuerySchema(SHIFTS, {
