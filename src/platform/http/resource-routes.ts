@@ -1,3 +1,8 @@
+// The routes of one resource, each said once: a route names what it does and who may call it; its scope, tag, path,
+// id parameter, operation id and summary, list envelope and deletion envelope come from the resource's descriptor.
+// The scope is `<scope>:read` for `read` routes and `<scope>:write` for `write` routes; the /v1 plugin enforces it
+// and projects responses through the key's permissions on the resource, and the OpenAPI document adds the error
+// responses every operation shares.
 import type { Static, TObject, TSchema, TString } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,14 +17,6 @@ import { listEnvelope, type Page } from '../pagination/respond.js';
 import { listEnvelopeSchema } from '../pagination/schema.js';
 import { operation } from './route-schema.js';
 import './fastify-types.js';
-
-/**
- * The routes of one resource, each said once: a route names what it does and how; its scope, tag, path, id
- * parameter, operation id and summary, list envelope and deletion envelope come from the resource's descriptor.
- * The scope is `<scope>:read` for `read` routes and `<scope>:write` for `write` routes; the /v1 plugin enforces it,
- * projects responses through the key's permissions on the resource, and the OpenAPI document adds the error
- * responses every operation shares.
- */
 
 /** Who may call a route: keys with the resource's read or write scope, any valid key, or anyone. */
 export type RouteAccess = Access | 'any-key' | 'public';
@@ -43,7 +40,7 @@ export type ApiRequest<Params = unknown, Query = unknown, Body = unknown> = Fast
 type StaticOf<S> = S extends TSchema ? Static<S> : unknown;
 type IdParams = { id: string };
 
-export interface RouteSpec<P, Q, B> extends OperationText {
+export interface RouteSpec<P, Q, B> extends Required<OperationText> {
   readonly method: Method;
   /** From /v1: `/employees/:id/approve`. */
   readonly url: string;
@@ -273,8 +270,8 @@ export class ResourceRoutes<R extends ResourceDescriptor = ResourceDescriptor> {
     const { method, url, access, params, querystring, body, response, status } = spec;
     const schema = operation(
       {
-        operationId: spec.operationId ?? '',
-        summary: spec.summary ?? '',
+        operationId: spec.operationId,
+        summary: spec.summary,
         description: spec.description,
         tags: [resource.tag.name],
       },
