@@ -155,7 +155,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
       policy: deps.rateLimit?.policy,
     }),
     logger: app.log,
-    webhooks: new WebhookDispatcher(deps.database.db, clock, app.log, {
+    webhooks: new WebhookDispatcher(deps.database.db, { clock, resources: RESOURCES }, app.log, {
       send: send ?? httpSender({ allowPrivate: config.webhookAllowPrivate, resolve: resolveHost }),
       claimTtlMs: config.webhookClaimTtlSeconds * 1000,
       ...dispatcherOptions,

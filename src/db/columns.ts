@@ -46,3 +46,18 @@ export function containsText(expression: RawBuilder<unknown>, text: string): Raw
   const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return sql<SqlBool>`lower(${expression}) like ${pattern} escape '\\'`;
 }
+
+/**
+ * A list's `search` over the columns a repository names for the fields it matches: true when any of the columns of
+ * `search.fields` (the fields the caller may read) contains the text; false when it names none.
+ */
+export function containsTextInAny(
+  columns: Readonly<Record<string, RawBuilder<unknown>>>,
+  search: { readonly text: string; readonly fields: readonly string[] },
+): RawBuilder<SqlBool> {
+  const matches = search.fields.flatMap((field) => {
+    const column = columns[field];
+    return column ? [containsText(column, search.text)] : [];
+  });
+  return matches.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`(${sql.join(matches, sql` or `)})`;
+}

@@ -343,6 +343,11 @@ export interface WebhookEndpointsTable extends ObjectColumns {
   previous_secret: string | null;
   previous_secret_expires_at: string | null;
   failing_since: string | null;
+  /**
+   * JSON text: the read permissions ({ scopes, fieldRestrictions }) of whoever created the endpoint or last changed
+   * its URL or events; its payloads are projected through them.
+   */
+  permissions: string;
 }
 
 /** pending: waiting for its next attempt; succeeded; failed: the retry schedule is exhausted or the endpoint went. */

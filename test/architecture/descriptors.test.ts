@@ -182,7 +182,7 @@ describe('every list that names a resource says what its descriptor says', () =>
     assert.deepEqual(documentedEventTypes(RESOURCES).sort(), [...expected, PING].sort());
     for (const event of RESOURCES.events) {
       assert.deepEqual(
-        eventTypesOf(RESOURCES, event.type),
+        eventTypesOf(RESOURCES, event.type, { scopes: ['*'], fieldRestrictions: null }),
         [event.type],
         `the feed filters by ${event.type}`,
       );

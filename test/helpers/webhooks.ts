@@ -5,6 +5,7 @@ import type { Database, WebhookDeliveryRow, WebhookEndpointRow } from '../../src
 import { WEBHOOK_ENDPOINTS } from '../../src/platform/webhooks/endpoints/resource.js';
 import { emitEvents } from '../../src/platform/webhooks/outbox.js';
 import { EMPLOYEES } from '../../src/resources/employees/resource.js';
+import { RESOURCES } from '../../src/resources/registry.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { newId } from '../../src/shared/ids.js';
 
@@ -36,6 +37,7 @@ export async function insertEndpoint(
     previous_secret: null,
     previous_secret_expires_at: null,
     failing_since: null,
+    permissions: toDbJson({ scopes: ['*'], fieldRestrictions: null }),
     created_at: now,
     updated_at: now,
     ...fields,
@@ -55,7 +57,7 @@ export function emitTestEvents(
   return db.transaction().execute((trx) =>
     emitEvents(
       trx,
-      clock,
+      { clock, resources: RESOURCES },
       accountId,
       Array.from({ length: count }, (_, i) => ({
         type,

@@ -6,6 +6,7 @@ import { WebhookDispatcher } from '../../src/platform/webhooks/dispatcher.js';
 import { httpSender } from '../../src/platform/webhooks/http-sender.js';
 import { noJitter } from '../../src/platform/webhooks/retry-schedule.js';
 import { systemResolver } from '../../src/platform/webhooks/ssrf.js';
+import { RESOURCES } from '../../src/resources/registry.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { serviceContext } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/dialects.js';
@@ -61,7 +62,7 @@ describe('webhook dispatchers on separate connection pools, one PostgreSQL outbo
         (pool) =>
           new WebhookDispatcher(
             pool.db,
-            clock,
+            { clock, resources: RESOURCES },
             { error: (details) => assert.fail(JSON.stringify(details)) },
             {
               send: httpSender({ allowPrivate: true, resolve: systemResolver }),

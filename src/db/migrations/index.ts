@@ -4,6 +4,7 @@ import * as trafficControl from './0002-traffic-control.js';
 import * as workforce from './0003-workforce.js';
 import * as webhooks from './0004-webhooks.js';
 import * as portal from './0005-portal.js';
+import * as webhookPermissions from './0006-webhook-permissions.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-workforce': workforce,
   '0004-webhooks': webhooks,
   '0005-portal': portal,
+  '0006-webhook-permissions': webhookPermissions,
 };
 
 export const migrationProvider: MigrationProvider = {

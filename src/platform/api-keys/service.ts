@@ -170,7 +170,7 @@ export async function createApiKey(
   };
 
   const object = toApiKeyObject(row, now);
-  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     // The trial plan's one active key: counting keys and adding one must not interleave with another creation.
     await lockAccount(trx, accountId);
     const account = await findAccount(trx, accountId);
@@ -219,7 +219,7 @@ export async function revokeApiKey(
   await assertAdministrator(ctx, accountId, actor);
   await loadKey(ctx, accountId, keyId);
   const now = ctx.clock.now();
-  const revoked = await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  const revoked = await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     if (!(await repo.revokeApiKey(trx, accountId, keyId, now.toISOString()))) {
       return { result: null, events: [] };
     }
@@ -240,7 +240,7 @@ export async function revokeAllApiKeys(
 ): Promise<{ revoked: number }> {
   await assertAdministrator(ctx, accountId, actor);
   const now = ctx.clock.now();
-  const revoked = await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  const revoked = await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     // In id order, so the events come in the order the keys were created whatever order the database returns.
     const rows = (await repo.revokeAllApiKeys(trx, accountId, now.toISOString())).sort((a, b) =>
       a.id.localeCompare(b.id),
@@ -302,7 +302,7 @@ export async function rollApiKey(
     updated_at: nowIso,
   };
   const object = toApiKeyObject(replacement, now);
-  const previous = await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  const previous = await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     // The check above ran outside the transaction; a concurrent roll or revoke may have won since.
     if (!(await repo.markRolled(trx, accountId, keyId, replacement.id, oldExpiry, nowIso))) {
       throw new ApiError('api_key_not_active', `API key ${keyId} is already rolled or revoked.`);

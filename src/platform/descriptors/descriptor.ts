@@ -58,6 +58,14 @@ export interface ResourceDescriptor<
   /** True when a key's field restriction may name its fields (a restriction is keyed by the scope's name). */
   readonly restrictable: boolean;
   readonly events: ResourceEvents<Domain> | null;
+  /**
+   * The fields its list's query parameters read (`clockedIn` reads `clockStatus`), so a filter reveals no more than
+   * the object would: a key that may not read one of them gets 403 field_not_permitted for the parameter, and
+   * `search` matches only the fields it names that the key may read. `updatedSince` reads `updatedAt` on every
+   * list; the paging parameters read nothing. Restrictable resources name every filter of their lists (a test
+   * checks the document).
+   */
+  readonly queries?: Readonly<Record<string, readonly Field[]>>;
 }
 
 /** A descriptor with its literal types kept, frozen. */

@@ -29,6 +29,9 @@ export interface Permissions {
   readonly fieldRestrictions: FieldRestrictions | null;
 }
 
+/** Every scope, no field restriction: what an administrator has in the portal. */
+export const ALL_PERMISSIONS: Permissions = { scopes: [FULL_ACCESS], fieldRestrictions: null };
+
 /** Fields every object keeps whatever the restriction, so clients can still identify what they got. */
 export const ALWAYS_VISIBLE_FIELDS: ReadonlySet<string> = new Set(['id', 'object', 'deleted']);
 

@@ -144,6 +144,11 @@ function assertWellFormed(resource: ResourceDescriptor): void {
   if (fields.size !== resource.fields.length || fields.has('id') || fields.has('object')) {
     throw new Error(`${where}: its fields must be distinct and leave out id and object.`);
   }
+  for (const [parameter, read] of Object.entries(resource.queries ?? {})) {
+    if (read.length === 0 || read.some((field) => !fields.has(field))) {
+      throw new Error(`${where}: the query parameter "${parameter}" must read fields of the resource.`);
+    }
+  }
   if (resource.restrictable && resource.scope === null) {
     throw new Error(`${where}: a resource without a scope cannot be restricted.`);
   }

@@ -67,12 +67,14 @@ export const ERROR_CATALOGUE = {
   missing_scope: {
     status: 403,
     type: 'authorization_error',
-    description: 'The key lacks the scope the endpoint requires; the message names it.',
+    description:
+      'The key lacks the scope the endpoint requires, or the read scope of events it asks for (the events feed, a webhook subscription); the message names it.',
   },
   field_not_permitted: {
     status: 403,
     type: 'authorization_error',
-    description: "The write touches a field outside the key's field restrictions; `param` names it.",
+    description:
+      "The write touches, or a list's filter or search names, a field outside the key's field restrictions; `param` names it.",
   },
   api_access_disabled: {
     status: 403,

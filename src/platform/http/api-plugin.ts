@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { MaybePromise } from '../../shared/maybe-promise.js';
 import { admitRequest } from '../auth/admission.js';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
+import type { ResourceDescriptor } from '../descriptors/descriptor.js';
 import { assertWritableFields } from '../descriptors/permissions.js';
-import { projectBody, readableFields } from '../descriptors/projection.js';
+import { assertReadableQuery, fieldRestriction, projectBody } from '../descriptors/projection.js';
 import { registerIdempotency } from '../idempotency/hooks.js';
 import { LATEST_API_VERSION, renderForVersion } from '../versioning/versions.js';
 import { CORS_RESPONSE_HEADERS, registerCorsPreflight } from './cors.js';
@@ -37,25 +39,35 @@ function normalizeUpdatedSince(
   }
 }
 
+/** A route hook that checks the request against its key's permissions on the route's resource. */
+function permissionCheck(
+  check: (principal: Principal, resource: ResourceDescriptor, request: FastifyRequest) => void,
+): (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void {
+  return (request, _reply, done) => {
+    const { principal } = request;
+    const resource = request.routeConfig.resource;
+    try {
+      if (principal && resource) check(principal, resource, request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+}
+
 /**
  * Before validation: defaults that validation fills in (active, role…) are not fields the caller wrote. Attached
  * only to routes that write a resource (see onRoute).
  */
-function checkWritableFields(
-  request: FastifyRequest,
-  _reply: FastifyReply,
-  done: (error?: Error) => void,
-): void {
-  const { principal } = request;
-  const resource = request.routeConfig.resource;
-  try {
-    const allowed = principal && resource ? readableFields(principal, resource) : undefined;
-    if (allowed && resource?.scope) assertWritableFields(request.body, resource.scope.name, allowed);
-    done();
-  } catch (error) {
-    done(error as Error);
-  }
-}
+const checkWritableFields = permissionCheck((principal, resource, request) => {
+  const allowed = fieldRestriction(principal, resource);
+  if (allowed && resource.scope) assertWritableFields(request.body, resource.scope.name, allowed);
+});
+
+/** A list's filters reveal the fields they filter on: a key may only use those it may read. */
+const checkReadableQuery = permissionCheck((principal, resource, request) =>
+  assertReadableQuery(principal, resource, request.query as Record<string, unknown>),
+);
 
 /**
  * The /v1 machinery around every route: CORS, rate limits, authentication, scope check (declared on the route),
@@ -79,7 +91,10 @@ export async function registerApi(
         // Only writes to a restrictable resource can break a field restriction: other routes skip the hook.
         if (config.resource && isWriteRoute(route.method))
           addRouteHook(route, 'preValidation', checkWritableFields);
-        if (acceptsUpdatedSince(route)) addRouteHook(route, 'preHandler', normalizeUpdatedSince);
+        if (acceptsUpdatedSince(route)) {
+          addRouteHook(route, 'preHandler', normalizeUpdatedSince);
+          if (config.resource) addRouteHook(route, 'preHandler', checkReadableQuery);
+        }
       });
 
       // One synchronous hook: with the key in the cache and the memory rate-limit store (nearly every request in
@@ -101,6 +116,8 @@ export async function registerApi(
 
       api.addHook('preSerialization', (request, reply, payload: unknown, done) => {
         if (reply.statusCode >= 400) return done(null, payload);
+        // Stored as it is now, so its replays are projected for whoever replays them (idempotency/hooks.ts).
+        if (request.idempotencyKey !== null) request.idempotentResult = payload;
         const { principal } = request;
         const resource = request.routeConfig.resource;
         const restricted = principal && resource ? projectBody(principal, resource, payload) : payload;

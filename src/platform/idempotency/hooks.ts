@@ -20,6 +20,11 @@ declare module 'fastify' {
     idempotencyKey: string | null;
     /** Fingerprint of the request as sent (before validation fills in defaults). */
     idempotencyFingerprint: string | null;
+    /**
+     * The response object of a request that claimed an Idempotency-Key, before it was projected for its key and
+     * rendered in its version: what is stored, so a replay is projected and rendered for the key that replays it.
+     */
+    idempotentResult: unknown;
   }
 }
 
@@ -49,6 +54,7 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 export function registerIdempotency(api: FastifyInstance, ctx: AppContext): void {
   api.decorateRequest('idempotencyKey', null);
   api.decorateRequest('idempotencyFingerprint', null);
+  api.decorateRequest('idempotentResult', undefined);
 
   // The body as the client sent it: after validation it also holds schema defaults.
   const fingerprint: preValidationHookHandler = (request, _reply, done) => {
@@ -65,11 +71,13 @@ export function registerIdempotency(api: FastifyInstance, ctx: AppContext): void
     const outcome = await claimIdempotencyKey(ctx, request.principal.accountId, key, fingerprint);
     if (outcome.kind === 'replay') {
       request.errorCode = storedErrorCode(outcome.body);
-      return reply
+      reply
         .code(outcome.status)
         .header('Idempotent-Replayed', 'true')
-        .type('application/json; charset=utf-8')
-        .send(outcome.body);
+        .type('application/json; charset=utf-8');
+      // An error is replayed as it was sent. A result is the object as stored, before any projection: sent as an
+      // object, it is projected for the replaying key and rendered in its version like any response.
+      return reply.send(outcome.status >= 400 ? outcome.body : JSON.parse(outcome.body));
     }
     request.idempotencyKey = key;
   };
@@ -79,9 +87,11 @@ export function registerIdempotency(api: FastifyInstance, ctx: AppContext): void
     if (key === null || !request.principal) return payload;
     request.idempotencyKey = null;
     try {
+      const result = request.idempotentResult;
+      const sent = typeof payload === 'string' ? payload : String(payload ?? '');
       await finishIdempotencyKey(ctx, request.principal.accountId, key, {
         status: reply.statusCode,
-        body: typeof payload === 'string' ? payload : String(payload ?? ''),
+        body: reply.statusCode < 400 && result !== undefined ? JSON.stringify(result) : sent,
       });
     } catch (error) {
       // The response itself succeeded; the claim stays in progress until its lock lapses and a retry takes over.

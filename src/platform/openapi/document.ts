@@ -155,6 +155,22 @@ A missing or invalid key gets **401**; a valid key without the endpoint's scope 
 A key may also carry field restrictions: responses then contain only the permitted fields, and writes to other
 fields get **403** \`field_not_permitted\`.
 
+### What a key may read is the same on every channel
+A key reads a resource's objects only with its \`{resource}:read\` scope, and then only the fields its restriction
+permits, wherever the objects come from:
+- **Responses to writes.** A key without \`{resource}:read\` gets only \`id\`, \`object\`, \`createdAt\` and
+  \`updatedAt\` back from its writes; a restricted key gets its permitted fields.
+- **Idempotent replays** are projected for the key that replays, not the one that first sent the request.
+- **The events feed.** \`events:read\` opens the feed; what a key finds there is the events of the resources it may
+  read, their objects (and \`previousAttributes\`) projected as \`/v1/{resource}\` would show them. Filtering by
+  the events of a resource it may not read gets **403** \`missing_scope\`.
+- **Webhook payloads.** An endpoint records the read permissions of the key that created it, or last changed its
+  \`url\` or \`enabledEvents\` (an administrator in the portal has them all). Subscribing to events of a resource
+  that key may not read gets **403** \`missing_scope\`; \`["*"]\` receives the events it may read. Every payload is
+  projected through the recorded permissions.
+- **Search and filters.** \`search\` matches only the fields the key may read; a filter on a field it may not read
+  gets **403** \`field_not_permitted\` naming the parameter.
+
 ## Versions
 Pin a version per request with \`X-Api-Version: YYYY-MM-DD\`; without it your account's pinned version applies
 (pinned when the account's first key is created). Every response says which version it was rendered in.

@@ -108,7 +108,7 @@ export async function claimDueDeliveries(
 
 export type DeliveryEndpoint = Pick<
   WebhookEndpointRow,
-  'id' | 'url' | 'api_version' | 'secret' | 'previous_secret' | 'previous_secret_expires_at'
+  'id' | 'url' | 'api_version' | 'secret' | 'previous_secret' | 'previous_secret_expires_at' | 'permissions'
 >;
 
 /** A claimed delivery with what sending it needs. */
@@ -152,6 +152,7 @@ export async function loadClaimedDeliveries(
       'e.secret',
       'e.previous_secret',
       'e.previous_secret_expires_at',
+      'e.permissions',
     ])
     .where('d.account_id', '=', accountId)
     .where('d.id', 'in', ids)
@@ -177,6 +178,7 @@ export async function loadClaimedDeliveries(
       secret: row.secret,
       previous_secret: row.previous_secret,
       previous_secret_expires_at: row.previous_secret_expires_at,
+      permissions: row.permissions,
     },
   }));
 }

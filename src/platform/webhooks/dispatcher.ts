@@ -12,10 +12,11 @@ import {
   settleDelivery,
 } from './delivery-repository.js';
 import { type AttemptVerdict, applyAttemptVerdict } from './endpoint-health.js';
-import { lockEndpointRow } from './endpoint-repository.js';
+import { endpointPermissions, lockEndpointRow } from './endpoint-repository.js';
 import { WEBHOOK_ATTEMPTS } from './endpoints/resource.js';
 import type { WebhookRequest, WebhookResponse, WebhookSender } from './http-sender.js';
-import { renderEvent } from './render.js';
+import type { OutboxContext } from './outbox.js';
+import { projectEvent, renderEvent } from './render.js';
 import {
   defaultJitter,
   honoursRetryAfter,
@@ -67,6 +68,7 @@ export interface DispatchRound {
  */
 export class WebhookDispatcher {
   readonly #db: Db;
+  readonly #outbox: OutboxContext;
   readonly #clock: Clock;
   readonly #log: DispatcherLogger;
   readonly #send: WebhookSender;
@@ -83,9 +85,11 @@ export class WebhookDispatcher {
   #woken = false;
   #interruptIdle: (() => void) | null = null;
 
-  constructor(db: Db, clock: Clock, log: DispatcherLogger, options: DispatcherOptions) {
+  /** `outbox`: the clock, and the registry that says what each endpoint may read of an event. */
+  constructor(db: Db, outbox: OutboxContext, log: DispatcherLogger, options: DispatcherOptions) {
     this.#db = db;
-    this.#clock = clock;
+    this.#outbox = outbox;
+    this.#clock = outbox.clock;
     this.#log = log;
     this.#send = options.send;
     this.#claimTtlMs = options.claimTtlMs;
@@ -216,9 +220,14 @@ export class WebhookDispatcher {
   async #attempt(delivery: ClaimedDelivery, at: Date): Promise<WebhookResponse> {
     let request: WebhookRequest;
     try {
-      const body = JSON.stringify(
+      const event = projectEvent(
+        this.#outbox.resources,
+        endpointPermissions(delivery.endpoint),
         await renderEvent(delivery.event, delivery.endpoint.api_version ?? delivery.event.api_version),
       );
+      // Only when the endpoint's URL or events were changed since, by a key that may not read this event.
+      if (!event) throw new Error("the endpoint's recorded permissions do not cover this event");
+      const body = JSON.stringify(event);
       request = {
         url: delivery.endpoint.url,
         headers: {
@@ -264,7 +273,7 @@ export class WebhookDispatcher {
         error: response.error,
       });
       await settleDelivery(trx, delivery, this.#outcome(delivery, response, verdict));
-      await applyAttemptVerdict(trx, this.#clock, endpoint, verdict);
+      await applyAttemptVerdict(trx, this.#outbox, endpoint, verdict);
     });
     return verdict;
   }

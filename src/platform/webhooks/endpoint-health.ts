@@ -1,11 +1,10 @@
 import type { Db, WebhookEndpointRow } from '../../db/tables.js';
-import type { Clock } from '../../shared/clock.js';
 import { domainEvent, updatedEvent } from './change-events.js';
 import { failPendingDeliveries } from './delivery-repository.js';
 import { updateEndpointHealth } from './endpoint-repository.js';
 import { WEBHOOK_ENDPOINTS } from './endpoints/resource.js';
 import { toWebhookEndpoint } from './endpoints/schema.js';
-import { emitEvents } from './outbox.js';
+import { emitEvents, type OutboxContext } from './outbox.js';
 
 /** An endpoint whose deliveries have all failed for this long is disabled (DESIGN §3.10). */
 export const FAILING_DISABLE_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
@@ -25,11 +24,11 @@ export type AttemptVerdict = 'succeeded' | 'failed' | 'gone';
  */
 export async function applyAttemptVerdict(
   trx: Db,
-  clock: Clock,
+  outbox: OutboxContext,
   endpoint: WebhookEndpointRow,
   verdict: AttemptVerdict,
 ): Promise<void> {
-  const now = clock.now();
+  const now = outbox.clock.now();
   const nowIso = now.toISOString();
   if (verdict === 'succeeded') {
     if (endpoint.failing_since !== null) await updateEndpointHealth(trx, endpoint, { failing_since: null });
@@ -37,21 +36,21 @@ export async function applyAttemptVerdict(
   }
   // A disabled endpoint's late answers (to a claim taken before it was disabled) change nothing more.
   if (endpoint.status !== 'enabled') return;
-  if (verdict === 'gone') return disable(trx, clock, endpoint, 'gone');
+  if (verdict === 'gone') return disable(trx, outbox, endpoint, 'gone');
   if (endpoint.failing_since === null) {
     await updateEndpointHealth(trx, endpoint, { failing_since: nowIso });
   } else if (now.getTime() - Date.parse(endpoint.failing_since) >= FAILING_DISABLE_AFTER_MS) {
-    await disable(trx, clock, endpoint, 'failing');
+    await disable(trx, outbox, endpoint, 'failing');
   }
 }
 
 async function disable(
   trx: Db,
-  clock: Clock,
+  outbox: OutboxContext,
   endpoint: WebhookEndpointRow,
   reason: 'gone' | 'failing',
 ): Promise<void> {
-  const now = clock.now().toISOString();
+  const now = outbox.clock.now().toISOString();
   const change = { status: 'disabled', disabled_reason: reason, updated_at: now } as const;
   await updateEndpointHealth(trx, endpoint, change);
   await failPendingDeliveries(
@@ -64,7 +63,7 @@ async function disable(
     now,
   );
   const after = toWebhookEndpoint({ ...endpoint, ...change });
-  await emitEvents(trx, clock, endpoint.account_id, [
+  await emitEvents(trx, outbox, endpoint.account_id, [
     updatedEvent(toWebhookEndpoint(endpoint), after),
     domainEvent(WEBHOOK_ENDPOINTS, 'disabled', after),
   ]);

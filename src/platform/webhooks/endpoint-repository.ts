@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder, Updateable } from 'kysely';
-import { toCount } from '../../db/columns.js';
+import { fromDbJson, toCount, toDbJson } from '../../db/columns.js';
 import { isPostgres } from '../../db/database.js';
 import type {
   Database,
@@ -8,9 +8,20 @@ import type {
   WebhookEndpointStatus,
   WebhookEndpointsTable,
 } from '../../db/tables.js';
+import type { Permissions } from '../descriptors/permissions.js';
 import { keysetPage, type PageRequest } from '../pagination/keyset.js';
 
 /** The webhook_endpoints table: the endpoints API, the outbox (who is subscribed) and the dispatcher (health). */
+
+/** The read permissions the endpoint recorded (its `permissions` column). */
+export function endpointPermissions(row: Pick<WebhookEndpointRow, 'permissions'>): Permissions {
+  return fromDbJson<Permissions>(row.permissions);
+}
+
+/** Permissions as the `permissions` column holds them: only what decides what may be read. */
+export function toDbPermissions(permissions: Permissions): string {
+  return toDbJson({ scopes: permissions.scopes, fieldRestrictions: permissions.fieldRestrictions });
+}
 
 export interface WebhookEndpointFilters {
   status?: WebhookEndpointStatus | undefined;
@@ -94,10 +105,10 @@ export async function deleteEndpoint(db: Db, accountId: string, id: string): Pro
 export async function listEnabledEndpoints(
   db: Db,
   accountId: string,
-): Promise<Pick<WebhookEndpointRow, 'id' | 'enabled_events'>[]> {
+): Promise<Pick<WebhookEndpointRow, 'id' | 'enabled_events' | 'permissions'>[]> {
   return db
     .selectFrom('webhook_endpoints')
-    .select(['id', 'enabled_events'])
+    .select(['id', 'enabled_events', 'permissions'])
     .where('account_id', '=', accountId)
     .where('status', '=', 'enabled')
     .execute();

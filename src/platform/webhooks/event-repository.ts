@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { toCount } from '../../db/columns.js';
 import type { Database, Db, EventRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../pagination/keyset.js';
@@ -7,7 +7,7 @@ import { PING } from './catalogue.js';
 /** The events table: the outbox writes it, the feed and the dispatcher read it. */
 
 export interface EventFilters {
-  /** Any of these types; undefined for every type. */
+  /** Any of these types (none: no event); undefined for every type. */
   types?: readonly string[] | undefined;
   /** Strictly after this stored instant. */
   createdAfter?: string | undefined;
@@ -36,7 +36,9 @@ function feed<O>(
   filters: EventFilters,
 ): SelectQueryBuilder<Database, 'events', O> {
   let q = query.where('account_id', '=', accountId).where('type', '!=', PING);
-  if (filters.types) q = q.where('type', 'in', filters.types);
+  if (filters.types) {
+    q = filters.types.length > 0 ? q.where('type', 'in', filters.types) : q.where(sql<boolean>`1 = 0`);
+  }
   if (filters.createdAfter) q = q.where('created_at', '>', filters.createdAfter);
   return q;
 }

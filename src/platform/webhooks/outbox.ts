@@ -1,15 +1,17 @@
 import { sql } from 'kysely';
 import { fromDbJson, toDbJson } from '../../db/columns.js';
 import { isPostgres } from '../../db/database.js';
-import type { Db, EventRow, WebhookDeliveryRow } from '../../db/tables.js';
+import type { Db, EventRow, WebhookDeliveryRow, WebhookEndpointRow } from '../../db/tables.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId, newIdAfter } from '../../shared/ids.js';
 import { findAccount } from '../accounts/repository.js';
+import { mayRead } from '../descriptors/projection.js';
+import type { ResourceRegistry } from '../descriptors/registry.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
 import { PING } from './catalogue.js';
 import { insertDeliveries } from './delivery-repository.js';
-import { listEnabledEndpoints } from './endpoint-repository.js';
+import { endpointPermissions, listEnabledEndpoints } from './endpoint-repository.js';
 import { WEBHOOK_DELIVERIES } from './endpoints/resource.js';
 import { insertEvents, lastEventId } from './event-repository.js';
 import { EVENTS } from './events/resource.js';
@@ -27,6 +29,15 @@ export interface EventInput {
   readonly previousAttributes?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/**
+ * What writing events needs besides the transaction: the time, and the registry, which says whose events an
+ * endpoint may receive. The services' context is one.
+ */
+export interface OutboxContext {
+  readonly clock: Clock;
+  readonly resources: ResourceRegistry;
+}
+
 /** What a change did, and the events that say so. */
 export interface Change<T> {
   readonly result: T;
@@ -40,25 +51,26 @@ export interface Change<T> {
  */
 export function recordChange<T>(
   db: Db,
-  clock: Clock,
+  outbox: OutboxContext,
   accountId: string,
   change: (trx: Db) => Promise<Change<T>>,
 ): Promise<T> {
   return inTransaction(db, async (trx) => {
     const { result, events } = await change(trx);
-    await emitEvents(trx, clock, accountId, events);
+    await emitEvents(trx, outbox, accountId, events);
     return result;
   });
 }
 
 /**
- * Writes events into the outbox, with one pending delivery per enabled endpoint subscribed to each. Must run in the
+ * Writes events into the outbox, with one pending delivery per enabled endpoint subscribed to each and allowed to
+ * read it (see `receives`). Must run in the
  * transaction of the change itself: a committed change always has its events and deliveries, a rolled-back change
  * never does. Calling it outside a transaction is a programming error and throws.
  */
 export async function emitEvents(
   trx: Db,
-  clock: Clock,
+  outbox: OutboxContext,
   accountId: string,
   events: readonly EventInput[],
 ): Promise<string[]> {
@@ -66,7 +78,7 @@ export async function emitEvents(
   if (events.length === 0) return [];
   const account = await findAccount(trx, accountId);
   const apiVersion = account?.api_version ?? LATEST_API_VERSION;
-  const now = clock.now().toISOString();
+  const now = outbox.clock.now().toISOString();
   const ids: string[] = [];
   let previousId = await lastEventIdInCommitOrder(trx, accountId);
   for (const _ of events) {
@@ -88,10 +100,10 @@ export async function emitEvents(
   await insertEvents(trx, rows);
 
   const endpoints = await listEnabledEndpoints(trx, accountId);
-  const deliveries = rows.flatMap((event) =>
+  const deliveries = rows.flatMap((row, index) =>
     endpoints
-      .filter((endpoint) => subscribes(fromDbJson<string[]>(endpoint.enabled_events), event.type))
-      .map((endpoint) => pendingDelivery(accountId, endpoint.id, event.id, now)),
+      .filter((endpoint) => receives(outbox.resources, endpoint, events[index] as EventInput))
+      .map((endpoint) => pendingDelivery(accountId, endpoint.id, row.id, now)),
   );
   await insertDeliveries(trx, deliveries);
   return rows.map((row) => row.id);
@@ -132,6 +144,20 @@ export function pendingDelivery(
     created_at: now,
     updated_at: now,
   };
+}
+
+/**
+ * An endpoint receives the events it subscribes to that the permissions it recorded may read: those of whoever
+ * created it or last changed its URL or its events (see endpoints/service.ts). `["*"]` is every event they may read.
+ */
+function receives(
+  resources: ResourceRegistry,
+  endpoint: Pick<WebhookEndpointRow, 'enabled_events' | 'permissions'>,
+  event: EventInput,
+): boolean {
+  if (!subscribes(fromDbJson<string[]>(endpoint.enabled_events), event.type)) return false;
+  const resource = resources.event(event.type)?.resource;
+  return resource === undefined || mayRead(endpointPermissions(endpoint), resource);
 }
 
 /** `["*"]` subscribes to every event but `ping`, which only `POST /{id}/test` sends, to that endpoint alone. */

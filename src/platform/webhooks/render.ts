@@ -1,6 +1,10 @@
 import { fromDbJson } from '../../db/columns.js';
 import type { EventRow } from '../../db/tables.js';
+import type { Permissions } from '../descriptors/permissions.js';
+import { mayRead, project } from '../descriptors/projection.js';
+import type { ResourceRegistry } from '../descriptors/registry.js';
 import { renderForVersion } from '../versioning/versions.js';
+import { PING } from './catalogue.js';
 
 /** The event object of the API, the feed and webhook payloads (`object: "event"`). */
 export interface ApiEvent {
@@ -26,5 +30,31 @@ export async function renderEvent(row: EventRow, version: string = row.api_versi
     createdAt: row.created_at,
     apiVersion: version,
     data: data.previousAttributes ? { object, previousAttributes: data.previousAttributes } : { object },
+  };
+}
+
+/**
+ * An event as these permissions may read it, on every channel that hands events out (the feed, webhook payloads):
+ * null when they may not read the resource of its object; otherwise its object and what an update changed,
+ * projected as /v1/<resource> itself would show them. A `ping` goes to the endpoint that asked for it whatever its
+ * creator may read, carrying only the endpoint's receipt when that is all they may read.
+ */
+export function projectEvent(
+  resources: ResourceRegistry,
+  permissions: Permissions,
+  event: ApiEvent,
+): ApiEvent | null {
+  const { object, previousAttributes } = event.data;
+  const resource = typeof object.object === 'string' ? resources.byObject(object.object) : undefined;
+  if (!resource) return event;
+  if (event.type !== PING && !mayRead(permissions, resource)) return null;
+  return {
+    ...event,
+    data: {
+      object: project(permissions, resource, object),
+      ...(previousAttributes
+        ? { previousAttributes: project(permissions, resource, previousAttributes) }
+        : {}),
+    },
   };
 }

@@ -23,7 +23,7 @@ export interface CodeCatalogue extends ResourceDescriptor<CatalogueObject> {
   readonly hasMembers: boolean;
 }
 
-type CatalogueInput = Omit<CodeCatalogue, 'fields' | 'restrictable' | 'events'>;
+type CatalogueInput = Omit<CodeCatalogue, 'fields' | 'restrictable' | 'events' | 'queries'>;
 
 /** A catalogue's descriptor: its fields follow from whether it has members; every change of it is an event. */
 export function defineCatalogue(catalogue: CatalogueInput): CodeCatalogue {
@@ -40,5 +40,6 @@ export function defineCatalogue(catalogue: CatalogueInput): CodeCatalogue {
     ],
     restrictable: true,
     events: { changes: true, domain: {} },
+    queries: { active: ['active'], search: ['code', 'name'] },
   });
 }

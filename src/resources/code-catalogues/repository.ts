@@ -1,12 +1,13 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
-import { containsText, toCount, toDbBoolean } from '../../db/columns.js';
+import { containsTextInAny, toCount, toDbBoolean } from '../../db/columns.js';
 import type { CodeCatalogueRow, CodeCatalogueTable, Database, Db } from '../../db/tables.js';
+import type { TextSearch } from '../../platform/descriptors/projection.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 import type { CatalogueTable } from './definition.js';
 
 export interface CatalogueFilters {
   active?: boolean | undefined;
-  search?: string | undefined;
+  search?: TextSearch | undefined;
   updatedSince?: string | undefined;
 }
 
@@ -22,8 +23,7 @@ function filtered<O>(
   if (filters.active !== undefined) q = q.where('active', '=', toDbBoolean(filters.active));
   if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
   if (filters.search) {
-    const text = filters.search;
-    q = q.where((eb) => eb.or([containsText(sql.ref('code'), text), containsText(sql.ref('name'), text)]));
+    q = q.where(containsTextInAny({ code: sql.ref('code'), name: sql.ref('name') }, filters.search));
   }
   return q;
 }

@@ -1,3 +1,4 @@
+import { textSearch } from '../../platform/descriptors/projection.js';
 import { type ResourceModule, resourceModule } from '../../platform/http/resource-routes.js';
 import type { CodeCatalogue } from './definition.js';
 import { catalogueSchemas } from './schema.js';
@@ -16,7 +17,14 @@ export function catalogueRoutes(catalogue: CodeCatalogue): ResourceModule {
         querystring: schemas.list,
         item: schemas.object,
       },
-      (request, { accountId }, page) => entries.listEntries(ctx, catalogue, accountId, request.query, page),
+      (request, principal, page) =>
+        entries.listEntries(
+          ctx,
+          catalogue,
+          principal.accountId,
+          { ...request.query, search: textSearch(principal, catalogue, request.query.search) },
+          page,
+        ),
     );
 
     routes.create(

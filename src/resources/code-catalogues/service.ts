@@ -161,7 +161,7 @@ export async function createEntry(
     updated_at: now,
   };
   return guardCodeConflict(catalogue, () =>
-    recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    recordChange(ctx.database.db, ctx, accountId, async (trx) => {
       await repo.insertEntry(trx, catalogue.table, row);
       const members = await applyMembers(trx, catalogue, accountId, row.id, input.employeeIds, now);
       const entry = await read(trx, catalogue, accountId, row.id);
@@ -179,7 +179,7 @@ export async function updateEntry(
 ): Promise<CatalogueObject> {
   const now = ctx.clock.now().toISOString();
   return guardCodeConflict(catalogue, () =>
-    recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    recordChange(ctx.database.db, ctx, accountId, async (trx) => {
       const before = await read(trx, catalogue, accountId, id);
       const changes: repo.CatalogueUpdate = { updated_at: now };
       if (input.code !== undefined) changes.code = input.code.trim();
@@ -200,7 +200,7 @@ export async function deleteEntry(
   accountId: string,
   id: string,
 ): Promise<void> {
-  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const entry = await read(trx, catalogue, accountId, id);
     await assertNotReferenced(trx, accountId, catalogue.references, {
       noun: nounOf(catalogue),

@@ -1,14 +1,32 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
-import { containsText, toCount, toDbBoolean } from '../../db/columns.js';
+import { containsTextInAny, toCount, toDbBoolean } from '../../db/columns.js';
 import type { Database, Db, EmployeeRow, EmployeeUpdate, NewEmployeeRow } from '../../db/tables.js';
+import type { TextSearch } from '../../platform/descriptors/projection.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 
 export interface EmployeeFilters {
   active?: boolean | undefined;
-  search?: string | undefined;
+  search?: TextSearch | undefined;
   /** true: clocked in or on a break; false: clocked out. */
   clockedIn?: boolean | undefined;
   updatedSince?: string | undefined;
+}
+
+/** The columns `search` matches, by the field each holds (see EMPLOYEES.queries). */
+const SEARCHED = {
+  firstName: sql.ref('first_name'),
+  lastName: sql.ref('last_name'),
+  email: sql.ref('email'),
+  employeeRef: sql.ref('employee_ref'),
+};
+
+/** With both names readable, "Ada Lovelace" finds Ada Lovelace. */
+function searchMatches(search: TextSearch) {
+  const bothNames = search.fields.includes('firstName') && search.fields.includes('lastName');
+  return containsTextInAny(
+    bothNames ? { ...SEARCHED, firstName: sql`first_name || ' ' || last_name` } : SEARCHED,
+    search,
+  );
 }
 
 /** The account filter and the list filters, shared by the page query and the count. */
@@ -25,16 +43,7 @@ function filtered<O>(
       ? q.where('clock_status', 'in', ['in', 'on_break'])
       : q.where('clock_status', '=', 'out');
   }
-  if (filters.search) {
-    const text = filters.search;
-    q = q.where((eb) =>
-      eb.or([
-        containsText(sql`first_name || ' ' || last_name`, text),
-        containsText(sql.ref('email'), text),
-        containsText(sql.ref('employee_ref'), text),
-      ]),
-    );
-  }
+  if (filters.search) q = q.where(searchMatches(filters.search));
   return q;
 }
 

@@ -27,4 +27,9 @@ export const EMPLOYEES = defineResource({
   ],
   restrictable: true,
   events: { changes: true, domain: {} },
+  queries: {
+    active: ['active'],
+    clockedIn: ['clockStatus'],
+    search: ['firstName', 'lastName', 'email', 'employeeRef'],
+  },
 });

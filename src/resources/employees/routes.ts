@@ -1,3 +1,4 @@
+import { textSearch } from '../../platform/descriptors/projection.js';
 import { resourceModule } from '../../platform/http/resource-routes.js';
 import { EMPLOYEES } from './resource.js';
 import { CreateEmployeeBody, EmployeeSchema, ListEmployeesQuery, UpdateEmployeeBody } from './schema.js';
@@ -11,7 +12,13 @@ export const employeeRoutes = resourceModule(EMPLOYEES, (routes, ctx) => {
       querystring: ListEmployeesQuery,
       item: EmployeeSchema,
     },
-    (request, { accountId }, page) => employees.listEmployees(ctx, accountId, request.query, page),
+    (request, principal, page) =>
+      employees.listEmployees(
+        ctx,
+        principal.accountId,
+        { ...request.query, search: textSearch(principal, EMPLOYEES, request.query.search) },
+        page,
+      ),
   );
 
   routes.create(

@@ -174,7 +174,7 @@ export async function createEmployee(
       (db) => repo.countEmployees(db, accountId, {}),
       // Under a cap this joins the cap's transaction; otherwise it opens one.
       (db) =>
-        recordChange(db, ctx.clock, accountId, async (trx) => {
+        recordChange(db, ctx, accountId, async (trx) => {
           await assertLinksExist(trx, accountId, input);
           await repo.insertEmployee(trx, row);
           const groups = await applyLinkSets(trx, accountId, row.id, input, now);
@@ -194,7 +194,7 @@ export async function updateEmployee(
   assertTimeZone(input.timezone);
   const now = ctx.clock.now().toISOString();
   return guardRefConflict(() =>
-    recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+    recordChange(ctx.database.db, ctx, accountId, async (trx) => {
       const before = await read(trx, accountId, id);
       await assertLinksExist(trx, accountId, input);
       const changes: EmployeeUpdate = { updated_at: now };
@@ -219,7 +219,7 @@ export async function updateEmployee(
 
 export async function deleteEmployee(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
   const now = ctx.clock.now().toISOString();
-  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const employee = await read(trx, accountId, id);
     await assertNotReferenced(trx, accountId, EMPLOYEE_REFERENCES, {
       noun: 'Employee',

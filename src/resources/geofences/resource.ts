@@ -20,4 +20,5 @@ export const GEOFENCES = defineResource({
   ],
   restrictable: true,
   events: { changes: true, domain: {} },
+  queries: { locationId: ['locationId'], active: ['active'] },
 });

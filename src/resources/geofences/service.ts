@@ -86,7 +86,7 @@ export async function createGeofence(
     created_at: now,
     updated_at: now,
   };
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     await assertLinksExist(trx, accountId, input);
     await repo.insertGeofence(trx, row);
     await replaceLinks(trx, accountId, GEOFENCE_EMPLOYEES, row.id, input.employeeIds ?? []);
@@ -101,7 +101,7 @@ export async function updateGeofence(
   id: string,
   input: UpdateGeofenceInput,
 ): Promise<Geofence> {
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const before = await read(trx, accountId, id);
     await assertLinksExist(trx, accountId, input);
     const changes: repo.GeofenceUpdate = { updated_at: ctx.clock.now().toISOString() };
@@ -121,7 +121,7 @@ export async function updateGeofence(
 }
 
 export async function deleteGeofence(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const geofence = await read(trx, accountId, id);
     // Punches keep the geofence that judged them; their verdict must stay explainable.
     await assertNotReferenced(

@@ -1,12 +1,13 @@
 import { type SelectQueryBuilder, sql, type Updateable } from 'kysely';
-import { containsText, toCount } from '../../db/columns.js';
+import { containsTextInAny, toCount } from '../../db/columns.js';
 import type { Database, Db, LocationRow, LocationsTable } from '../../db/tables.js';
+import type { TextSearch } from '../../platform/descriptors/projection.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 
 export type LocationUpdate = Updateable<LocationsTable>;
 
 export interface LocationFilters {
-  search?: string | undefined;
+  search?: TextSearch | undefined;
   updatedSince?: string | undefined;
 }
 
@@ -18,7 +19,7 @@ function filtered<O>(
 ): SelectQueryBuilder<Database, 'locations', O> {
   let q = query.where('account_id', '=', accountId);
   if (filters.updatedSince) q = q.where('updated_at', '>=', filters.updatedSince);
-  if (filters.search) q = q.where(containsText(sql.ref('name'), filters.search));
+  if (filters.search) q = q.where(containsTextInAny({ name: sql.ref('name') }, filters.search));
   return q;
 }
 

@@ -24,4 +24,5 @@ export const LOCATIONS = defineResource({
   ],
   restrictable: true,
   events: { changes: true, domain: {} },
+  queries: { search: ['name'] },
 });

@@ -1,3 +1,4 @@
+import { textSearch } from '../../platform/descriptors/projection.js';
 import { resourceModule } from '../../platform/http/resource-routes.js';
 import { LOCATIONS } from './resource.js';
 import { CreateLocationBody, ListLocationsQuery, LocationSchema, UpdateLocationBody } from './schema.js';
@@ -10,7 +11,13 @@ export const locationRoutes = resourceModule(LOCATIONS, (routes, ctx) => {
       querystring: ListLocationsQuery,
       item: LocationSchema,
     },
-    (request, { accountId }, page) => locations.listLocations(ctx, accountId, request.query, page),
+    (request, principal, page) =>
+      locations.listLocations(
+        ctx,
+        principal.accountId,
+        { ...request.query, search: textSearch(principal, LOCATIONS, request.query.search) },
+        page,
+      ),
   );
 
   routes.create(

@@ -92,7 +92,7 @@ export async function createLocation(
     (trx) => repo.countLocations(trx, accountId, {}),
     // Under a cap this joins the cap's transaction; otherwise it opens one.
     (trx) =>
-      recordChange(trx, ctx.clock, accountId, async (changeTrx) => {
+      recordChange(trx, ctx, accountId, async (changeTrx) => {
         await repo.insertLocation(changeTrx, row);
         const location = toLocation(row);
         return { result: location, events: [createdEvent(location)] };
@@ -107,7 +107,7 @@ export async function updateLocation(
   input: UpdateLocationInput,
 ): Promise<Location> {
   assertTimeZone(input.timezone);
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const current = await load(trx, accountId, id);
     assertCoordinatePair(
       input.latitude === undefined ? current.latitude : input.latitude,
@@ -128,7 +128,7 @@ export async function updateLocation(
 }
 
 export async function deleteLocation(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const location = toLocation(await load(trx, accountId, id));
     await assertNotReferenced(trx, accountId, LOCATION_REFERENCES, {
       noun: 'Location',

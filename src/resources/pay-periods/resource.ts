@@ -18,4 +18,5 @@ export const PAY_PERIODS = defineResource({
       locked: 'A pay period was locked: its time can no longer change (also sent as pay_period.updated).',
     },
   },
+  queries: { date: ['startDate', 'endDate'] },
 });

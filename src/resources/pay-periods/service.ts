@@ -100,7 +100,7 @@ export async function setPayPeriodLocked(
   locked: boolean,
 ): Promise<PayPeriod> {
   const now = ctx.clock.now().toISOString();
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const before = toPayPeriod(await loadPayPeriodRow(trx, accountId, id));
     await repo.setPeriodLocked(trx, accountId, id, locked, now);
     const after = toPayPeriod(await loadPayPeriodRow(trx, accountId, id));

@@ -123,7 +123,7 @@ export async function updatePaySchedule(
   input: UpdatePayScheduleInput,
 ): Promise<PaySchedule> {
   const now = ctx.clock.now().toISOString();
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const current = await loadAccountSchedule(trx, accountId);
     const next: AccountSchedule = {
       ...current,

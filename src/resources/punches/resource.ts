@@ -37,4 +37,5 @@ export const PUNCHES = defineResource({
       outside_geofence: 'A punch was recorded outside the geofence of a location in `warn` mode.',
     },
   },
+  queries: { employeeId: ['employeeId'], locationId: ['locationId'], from: ['at'], to: ['at'] },
 });

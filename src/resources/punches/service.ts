@@ -159,7 +159,7 @@ export async function recordPunch(
   assertNotInFuture(at, now, 'at');
   const position = positionOf(input);
 
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const employee = await lockNamedEmployee(trx, accountId, input.employeeId);
     const location = input.locationId ? await findLocation(trx, accountId, input.locationId) : undefined;
     if (input.locationId && !location) throw notFound('Location', input.locationId, 'locationId');

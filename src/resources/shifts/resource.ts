@@ -26,4 +26,12 @@ export const SHIFTS = defineResource({
       published: 'A shift was published to its employee (also sent as shift.created or shift.updated).',
     },
   },
+  queries: {
+    from: ['start', 'end'],
+    to: ['start', 'end'],
+    employeeId: ['employeeId'],
+    open: ['employeeId'],
+    locationId: ['locationId'],
+    published: ['published'],
+  },
 });

@@ -116,7 +116,7 @@ export async function createShift(
     updated_at: now,
   };
   checkTimes(row, 'end');
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     await checkReferences(trx, accountId, input);
     await repo.insertShift(trx, row);
     const shift = toShift(row);
@@ -139,7 +139,7 @@ export async function updateShift(
   if (input.breakMinutes !== undefined) changes.break_minutes = input.breakMinutes;
   if (input.published !== undefined) changes.published = toDbBoolean(input.published);
   if (input.notes !== undefined) changes.notes = input.notes;
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const current = await load(trx, accountId, id);
     const next: ShiftRow = { ...current, ...changes };
     // Name the time the request moved: with only `start` sent, `start` is what made the span invalid.
@@ -153,7 +153,7 @@ export async function updateShift(
 }
 
 export async function deleteShift(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
-  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const shift = toShift(await load(trx, accountId, id));
     await repo.deleteShift(trx, accountId, id);
     return { result: undefined, events: [deletedEvent(shift)] };

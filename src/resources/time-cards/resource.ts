@@ -32,4 +32,5 @@ export const TIME_CARDS = defineResource({
     changes: true,
     domain: { approved: 'A time card was approved (also sent as time_card.updated).' },
   },
+  queries: { payPeriodId: ['payPeriodId'], employeeId: ['employeeId'] },
 });

@@ -291,7 +291,7 @@ export async function setTimeCardApproved(
   approved: boolean,
 ): Promise<TimeCard> {
   const now = ctx.clock.now().toISOString();
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const card = await loadCard(trx, accountId, id);
     if (!approved) {
       const period = await loadPayPeriodRow(trx, accountId, card.pay_period_id);

@@ -28,4 +28,11 @@ export const TIME_ENTRIES = defineResource({
   ],
   restrictable: true,
   events: { changes: true, domain: {} },
+  queries: {
+    employeeId: ['employeeId'],
+    locationId: ['locationId'],
+    status: ['status'],
+    from: ['start'],
+    to: ['start'],
+  },
 });

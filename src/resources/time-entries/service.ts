@@ -110,7 +110,7 @@ export async function createTimeEntry(
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
   };
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const employee = await lockNamedEmployee(trx, accountId, input.employeeId);
     await assertReferencesExist(trx, accountId, input);
     let clockEvents: readonly EventInput[] = [];
@@ -137,7 +137,7 @@ export async function updateTimeEntry(
   const now = ctx.clock.now();
   const newStart = parseOptionalInstant(input.start, 'start');
   const newEnd = input.end === null ? null : parseOptionalInstant(input.end, 'end');
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const row = await loadLocked(trx, accountId, id);
     if (input.end === null && row.end_at !== null) {
       throw new ApiError(
@@ -182,7 +182,7 @@ export async function updateTimeEntry(
 /** Deleting an open entry takes the employee off the clock with it. */
 export async function deleteTimeEntry(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
   const now = ctx.clock.now();
-  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const row = await loadLocked(trx, accountId, id);
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(row.start_at, row.end_at, now));
     await repo.deleteTimeEntry(trx, accountId, id);

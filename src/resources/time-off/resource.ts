@@ -29,4 +29,10 @@ export const TIME_OFF = defineResource({
       canceled: 'A time-off request was canceled (also sent as time_off.updated).',
     },
   },
+  queries: {
+    employeeId: ['employeeId'],
+    status: ['status'],
+    from: ['startDate', 'endDate'],
+    to: ['startDate', 'endDate'],
+  },
 });

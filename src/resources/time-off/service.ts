@@ -63,7 +63,7 @@ export async function requestTimeOff(
     created_at: now,
     updated_at: now,
   };
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     if (!(await findEmployee(trx, accountId, input.employeeId))) {
       throw notFound('Employee', input.employeeId, 'employeeId');
     }
@@ -88,7 +88,7 @@ export async function decideTimeOff(
   status: Exclude<TimeOffStatus, 'requested'>,
 ): Promise<TimeOff> {
   const now = ctx.clock.now().toISOString();
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const row = await repo.findTimeOff(trx, accountId, id);
     if (!row) throw notFound('Time off', id);
     const notPending = () =>

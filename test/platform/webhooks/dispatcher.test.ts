@@ -464,7 +464,7 @@ for (const dialect of DIALECTS) {
         // A second dispatcher claims the delivery and never finishes its attempt: its process "died".
         const dead = new WebhookDispatcher(
           h.t.db.db,
-          h.t.clock,
+          h.t.app.context,
           { error: () => undefined },
           {
             send: () => new Promise(() => undefined),
@@ -517,7 +517,7 @@ for (const dialect of DIALECTS) {
         // Another dispatcher finds no room for the slow endpoint, but sends the other endpoint's event.
         const other = new WebhookDispatcher(
           h.t.db.db,
-          h.t.clock,
+          h.t.app.context,
           { error: () => undefined },
           {
             send: httpSender({ allowPrivate: true, resolve: systemResolver }),

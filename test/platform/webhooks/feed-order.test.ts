@@ -41,7 +41,7 @@ for (const dialect of DIALECTS) {
 
         // The first change emits, then stays open until the second has either finished or had ample time to.
         const first = t.db.db.transaction().execute(async (trx) => {
-          const ids = await emitEvents(trx, t.clock, account.account.id, [
+          const ids = await emitEvents(trx, t.app.context, account.account.id, [
             { type: 'employee.created', object },
           ]);
           await firstHeld;
@@ -51,7 +51,7 @@ for (const dialect of DIALECTS) {
         const second = t.db.db
           .transaction()
           .execute((trx) =>
-            emitEvents(trx, t.clock, account.account.id, [{ type: 'employee.updated', object }]),
+            emitEvents(trx, t.app.context, account.account.id, [{ type: 'employee.updated', object }]),
           )
           .then((ids) => {
             committed.push({ order: commits++, ids });

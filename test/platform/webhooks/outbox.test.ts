@@ -103,6 +103,7 @@ async function insertEndpoint(
       previous_secret: null,
       previous_secret_expires_at: null,
       failing_since: null,
+      permissions: toDbJson({ scopes: ['*'], fieldRestrictions: null }),
       created_at: now,
       updated_at: now,
     })
@@ -667,10 +668,10 @@ for (const dialect of DIALECTS) {
       const eventsBefore = await countRows(t, 'events', accountId);
       const object = { id: exampleId(EMPLOYEES), object: 'employee' };
       await assert.rejects(
-        emitEvents(t.db.db, t.clock, accountId, [{ type: 'employee.created', object }]),
+        emitEvents(t.db.db, t.app.context, accountId, [{ type: 'employee.created', object }]),
         /inside the transaction/,
       );
-      await assert.rejects(emitEvents(t.db.db, t.clock, accountId, []), /inside the transaction/);
+      await assert.rejects(emitEvents(t.db.db, t.app.context, accountId, []), /inside the transaction/);
       assert.equal(await countRows(t, 'events', accountId), eventsBefore);
     });
   });

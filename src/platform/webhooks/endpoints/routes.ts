@@ -31,12 +31,11 @@ export const webhookEndpointRoutes = resourceModule(WEBHOOK_ENDPOINTS, (routes, 
 
   routes.create(
     {
-      description:
-        'Registers a URL to receive the events listed in `enabledEvents`, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature` headers). The response carries the signing `secret`: it is shown only this once. The URL must use https and resolve only to public addresses (400 `url_not_allowed`). Trial accounts hold at most 2 endpoints (403 `plan_limit_reached`).',
+      description: `Registers a URL to receive the events listed in \`enabledEvents\`, signed per Standard Webhooks (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\` headers). The response carries the signing \`secret\`: it is shown only this once. The endpoint records the calling key's read permissions: it receives only events of resources that key may read (403 \`missing_scope\` for a type it may not; \`["*"]\` is every event it may read), each payload projected through the key's field restrictions. A key without \`webhooks:read\` gets only the receipt back (\`id\`, \`object\`, \`createdAt\`, \`updatedAt\`), so create endpoints with a key that may read them if you need the secret. The URL must use https and resolve only to public addresses (400 \`url_not_allowed\`). Trial accounts hold at most 2 endpoints (403 \`plan_limit_reached\`).`,
       body: schemas.create,
       response: schemas.withSecret,
     },
-    (request, { accountId }) => webhooks.createWebhookEndpoint(ctx, accountId, request.body),
+    (request, principal) => webhooks.createWebhookEndpoint(ctx, principal.accountId, request.body, principal),
   );
 
   routes.retrieve(
@@ -46,13 +45,12 @@ export const webhookEndpointRoutes = resourceModule(WEBHOOK_ENDPOINTS, (routes, 
 
   routes.update(
     {
-      description:
-        'Changes only the fields sent; a new `url` is checked like on creation. `status: "disabled"` stops deliveries (those still pending fail; `recover` re-sends them later); `status: "enabled"` resumes them and clears `disabledReason` and the failure streak.',
+      description: `Changes only the fields sent; a new \`url\` is checked like on creation. Changing \`url\` or \`enabledEvents\` records the calling key's read permissions in place of the creator's, and the key must be able to read every event the endpoint then receives (403 \`missing_scope\`). \`status: "disabled"\` stops deliveries (those still pending fail; \`recover\` re-sends them later); \`status: "enabled"\` resumes them and clears \`disabledReason\` and the failure streak.`,
       body: schemas.update,
       response: schemas.object,
     },
-    (request, { accountId }) =>
-      webhooks.updateWebhookEndpoint(ctx, accountId, request.params.id, request.body),
+    (request, principal) =>
+      webhooks.updateWebhookEndpoint(ctx, principal.accountId, request.params.id, request.body, principal),
   );
 
   routes.remove(

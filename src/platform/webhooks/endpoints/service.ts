@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Updateable } from 'kysely';
-import { toDbJson } from '../../../db/columns.js';
+import { fromDbJson, toDbJson } from '../../../db/columns.js';
 import type { Db, WebhookAttemptRow, WebhookEndpointRow, WebhookEndpointsTable } from '../../../db/tables.js';
 import { newId } from '../../../shared/ids.js';
 import { createWithinPlanCap } from '../../accounts/plan-caps.js';
 import type { AppContext, ServiceContext } from '../../context.js';
+import { type Permissions, scopeString } from '../../descriptors/permissions.js';
+import { mayRead } from '../../descriptors/projection.js';
 import { ApiError, notFound } from '../../errors/api-error.js';
 import { parseInstant } from '../../http/instants.js';
 import type { PageRequest } from '../../pagination/keyset.js';
@@ -60,6 +62,28 @@ function assertEnabledEvents(ctx: ServiceContext, enabledEvents: readonly string
   }
 }
 
+/**
+ * Whoever subscribes an endpoint must be able to read what it will receive (403 missing_scope naming the scope):
+ * a webhook is one more channel that hands objects out, and reads no more than its creator could. `["*"]` asks for
+ * every event its creator may read.
+ */
+function assertMayRead(
+  ctx: ServiceContext,
+  enabledEvents: readonly string[],
+  permissions: Permissions,
+): void {
+  for (const type of enabledEvents) {
+    const resource = ctx.resources.event(type)?.resource;
+    if (!resource?.scope || mayRead(permissions, resource)) continue;
+    const needed = scopeString(resource.scope, 'read');
+    throw new ApiError(
+      'missing_scope',
+      `This API key lacks the "${needed}" scope required to receive ${type} events.`,
+      { param: 'enabledEvents' },
+    );
+  }
+}
+
 async function assertUrlAllowed(ctx: WebhookServiceContext, url: string | undefined): Promise<void> {
   if (url === undefined) return;
   await checkWebhookUrl(url, { allowPrivate: ctx.config.webhookAllowPrivate, resolve: ctx.resolveHost });
@@ -104,12 +128,18 @@ export const listWebhookEndpoints = listing(repo.listEndpoints, repo.countEndpoi
   rows.map(toWebhookEndpoint),
 );
 
+/**
+ * `creator`: the permissions of the key that creates it (an administrator in the portal has them all). The endpoint
+ * records them and receives what they may read, projected as they would read it.
+ */
 export async function createWebhookEndpoint(
   ctx: WebhookServiceContext,
   accountId: string,
   input: CreateWebhookEndpointInput,
+  creator: Permissions,
 ): Promise<WebhookEndpointWithSecret> {
   assertEnabledEvents(ctx, input.enabledEvents);
+  assertMayRead(ctx, input.enabledEvents, creator);
   await assertUrlAllowed(ctx, input.url);
   const now = ctx.clock.now().toISOString();
   const row: WebhookEndpointRow = {
@@ -125,6 +155,7 @@ export async function createWebhookEndpoint(
     previous_secret: null,
     previous_secret_expires_at: null,
     failing_since: null,
+    permissions: repo.toDbPermissions(creator),
     created_at: now,
     updated_at: now,
   };
@@ -135,7 +166,7 @@ export async function createWebhookEndpoint(
     (db) => repo.countEndpoints(db, accountId, {}),
     // Under a cap this joins the cap's transaction; otherwise it opens one.
     (db) =>
-      recordChange(db, ctx.clock, accountId, async (trx) => {
+      recordChange(db, ctx, accountId, async (trx) => {
         await repo.insertEndpoint(trx, row);
         const endpoint = toWebhookEndpoint(row);
         return { result: { ...endpoint, secret: row.secret }, events: [createdEvent(endpoint)] };
@@ -154,7 +185,7 @@ async function changeEndpoint(
   id: string,
   changesOf: (row: WebhookEndpointRow) => Updateable<WebhookEndpointsTable>,
 ): Promise<WebhookEndpointRow> {
-  return recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const now = ctx.clock.now().toISOString();
     const before = await loadForChange(trx, accountId, id);
     await repo.updateEndpoint(trx, accountId, id, { ...changesOf(before), updated_at: now });
@@ -169,16 +200,27 @@ async function changeEndpoint(
   });
 }
 
+/**
+ * `editor`: the permissions of the key that changes it. Changing where an endpoint sends (`url`) or what it
+ * receives (`enabledEvents`) records the editor's permissions in place of the creator's, and the editor must be
+ * able to read every event the endpoint then subscribes to: otherwise a key could point another key's endpoint at
+ * itself and read through it. Other changes keep the recorded permissions.
+ */
 export async function updateWebhookEndpoint(
   ctx: WebhookServiceContext,
   accountId: string,
   id: string,
   input: UpdateWebhookEndpointInput,
+  editor: Permissions,
 ): Promise<WebhookEndpoint> {
   assertEnabledEvents(ctx, input.enabledEvents);
   await assertUrlAllowed(ctx, input.url);
   const row = await changeEndpoint(ctx, accountId, id, (before) => {
     const changes: Updateable<WebhookEndpointsTable> = {};
+    if (input.url !== undefined || input.enabledEvents !== undefined) {
+      assertMayRead(ctx, input.enabledEvents ?? fromDbJson<string[]>(before.enabled_events), editor);
+      changes.permissions = repo.toDbPermissions(editor);
+    }
     if (input.url !== undefined) changes.url = input.url;
     if (input.description !== undefined) changes.description = input.description;
     if (input.enabledEvents !== undefined) changes.enabled_events = toDbJson(input.enabledEvents);
@@ -202,7 +244,7 @@ export async function deleteWebhookEndpoint(
   accountId: string,
   id: string,
 ): Promise<void> {
-  await recordChange(ctx.database.db, ctx.clock, accountId, async (trx) => {
+  await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const row = await loadForChange(trx, accountId, id);
     await deliveries.deleteDeliveriesOfEndpoint(trx, accountId, id);
     await repo.deleteEndpoint(trx, accountId, id);
@@ -249,7 +291,7 @@ export async function sendTestEvent(
   const delivery = await ctx.database.db.transaction().execute(async (trx) => {
     const endpoint = await load(trx, accountId, id);
     assertEnabled(endpoint);
-    const [eventId] = await emitEvents(trx, ctx.clock, accountId, [
+    const [eventId] = await emitEvents(trx, ctx, accountId, [
       { type: PING, object: toWebhookEndpoint(endpoint) },
     ]);
     if (eventId === undefined) throw new Error('emitEvents returned no id for the ping event');

@@ -16,7 +16,7 @@ export const eventRoutes = resourceModule(EVENTS, (routes, ctx) => {
   routes.list(
     {
       description:
-        "The account's change feed, newest first and cursor-paginated: every create, update and delete of every resource, deletions included, plus domain events such as `punch.clock_in` (the same events webhooks deliver; test pings excepted). Filter by `type` (`employee.updated`, or `employee.*`) and `createdAfter`. To follow the feed, keep the id of the newest event you have and ask for `endingBefore=<that id>`: you get the events that happened after it, oldest of them last on the page, and `hasMore` tells you to ask again with the first id of the page. Objects are rendered in the request's API version.",
+        "The account's change feed, newest first and cursor-paginated: every create, update and delete of every resource, deletions included, plus domain events such as `punch.clock_in` (the same events webhooks deliver; test pings excepted). Filter by `type` (`employee.updated`, or `employee.*`) and `createdAfter`. To follow the feed, keep the id of the newest event you have and ask for `endingBefore=<that id>`: you get the events that happened after it, oldest of them last on the page, and `hasMore` tells you to ask again with the first id of the page. Objects are rendered in the request's API version. A key finds here only the events of resources it may read (`{resource}:read` besides `events:read`), projected through its field restrictions; filtering by the events of a resource it may not read gets 403 `missing_scope`.",
       querystring: ListEventsQuery,
       item: EventSchema,
     },
@@ -25,7 +25,7 @@ export const eventRoutes = resourceModule(EVENTS, (routes, ctx) => {
         ctx,
         principal.accountId,
         {
-          types: events.eventTypesOf(ctx.resources, request.query.type),
+          types: events.eventTypesOf(ctx.resources, request.query.type, principal),
           createdAfter: parseOptionalInstant(request.query.createdAfter, 'createdAfter'),
         },
         page,
@@ -35,7 +35,8 @@ export const eventRoutes = resourceModule(EVENTS, (routes, ctx) => {
 
   routes.retrieve(
     {
-      description: "One event by id, its object rendered in the request's API version.",
+      description:
+        "One event by id, its object rendered in the request's API version and projected through the key's permissions. An event of a resource the key may not read is not found (404).",
       response: EventSchema,
     },
     (request, principal) =>

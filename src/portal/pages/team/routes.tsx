@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fromDbBoolean } from '../../../db/columns.js';
 import type { AppContext } from '../../../platform/context.js';
+import { ALL_PERMISSIONS } from '../../../platform/descriptors/permissions.js';
+import { textSearch } from '../../../platform/descriptors/projection.js';
 import { ApiError } from '../../../platform/errors/api-error.js';
 import { readEntries } from '../../../resources/code-catalogues/service.js';
+import { EMPLOYEES } from '../../../resources/employees/resource.js';
 import { getEmployee, listEmployees } from '../../../resources/employees/service.js';
 import { readLocations } from '../../../resources/locations/service.js';
 import { currentPayPeriodRow } from '../../../resources/pay-periods/service.js';
@@ -75,7 +78,7 @@ export function teamRoutes(portal: FastifyInstance, ctx: AppContext): void {
         ? request.query.startingAfter
         : undefined;
     const serviceFilters = {
-      search: filters.search || undefined,
+      search: textSearch(ALL_PERMISSIONS, EMPLOYEES, filters.search || undefined),
       clockedIn: filters.clockedIn === '' ? undefined : filters.clockedIn === 'true',
     };
     const page = await listEmployees(ctx, accountId, serviceFilters, { limit: PAGE_SIZE, startingAfter });

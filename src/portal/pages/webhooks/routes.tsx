@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookDeliveryStatus } from '../../../db/tables.js';
 import type { AppContext } from '../../../platform/context.js';
+import { ALL_PERMISSIONS } from '../../../platform/descriptors/permissions.js';
 import { ApiError } from '../../../platform/errors/api-error.js';
 import type { PageRequest } from '../../../platform/pagination/keyset.js';
 import type { WebhookEndpointWithSecret } from '../../../platform/webhooks/endpoints/schema.js';
@@ -198,7 +199,7 @@ export function webhookPages(portal: FastifyInstance, ctx: AppContext): void {
       return listPage(request, reply, session, { values, error: parsed.error, status: 400 });
     let created: WebhookEndpointWithSecret;
     try {
-      created = await webhooks.createWebhookEndpoint(ctx, session.account.id, parsed.input);
+      created = await webhooks.createWebhookEndpoint(ctx, session.account.id, parsed.input, ALL_PERMISSIONS);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       return listPage(request, reply, session, {
@@ -241,11 +242,23 @@ export function webhookPages(portal: FastifyInstance, ctx: AppContext): void {
   });
 
   endpointAction('/enable', async (session, request) => {
-    await webhooks.updateWebhookEndpoint(ctx, session.account.id, request.params.id, { status: 'enabled' });
+    await webhooks.updateWebhookEndpoint(
+      ctx,
+      session.account.id,
+      request.params.id,
+      { status: 'enabled' },
+      ALL_PERMISSIONS,
+    );
     return done(request.params.id, 'enabled');
   });
   endpointAction('/disable', async (session, request) => {
-    await webhooks.updateWebhookEndpoint(ctx, session.account.id, request.params.id, { status: 'disabled' });
+    await webhooks.updateWebhookEndpoint(
+      ctx,
+      session.account.id,
+      request.params.id,
+      { status: 'disabled' },
+      ALL_PERMISSIONS,
+    );
     return done(request.params.id, 'disabled');
   });
   endpointAction('/test', async (session, request) => {

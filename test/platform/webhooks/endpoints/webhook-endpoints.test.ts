@@ -128,7 +128,7 @@ for (const dialect of DIALECTS) {
     /** Queues one event for every subscribed endpoint of the account, as a change of another resource would. */
     const emitEmployeeEvent = async (accountId = account.account.id) => {
       const [eventId] = await t.db.db.transaction().execute((trx) =>
-        emitEvents(trx, t.clock, accountId, [
+        emitEvents(trx, t.app.context, accountId, [
           {
             type: 'employee.created',
             object: { id: newId(EMPLOYEES), object: 'employee', firstName: 'Ada' },

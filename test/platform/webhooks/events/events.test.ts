@@ -34,7 +34,7 @@ describeEachDialect('events feed', ({ t, account }) => {
   ) => {
     const [id] = await t.db.db
       .transaction()
-      .execute((trx) => emitEvents(trx, t.clock, accountId, [{ type, object, previousAttributes }]));
+      .execute((trx) => emitEvents(trx, t.app.context, accountId, [{ type, object, previousAttributes }]));
     happenedAt.set(id as string, t.clock.now().toISOString());
     return id as string;
   };
@@ -246,7 +246,7 @@ describeEachDialect('events feed', ({ t, account }) => {
   });
 
   test("a key's field restrictions apply to the objects events carry", async () => {
-    const { key } = await createTestKey(t, account, ['events:read'], {
+    const { key } = await createTestKey(t, account, ['events:read', 'employees:read', 'pto:read'], {
       fieldRestrictions: { employees: ['firstName'] },
     });
     const res = await list('?type=employee.*&limit=100', key);
