@@ -203,7 +203,8 @@ export const ERROR_CATALOGUE = {
   unsupported_media_type: {
     status: 415,
     type: 'invalid_request_error',
-    description: 'The request body must be sent as `application/json`.',
+    description:
+      'The request body must be sent as `application/json` in UTF-8 (`application/merge-patch+json` on PATCH); the message names what was refused.',
   },
   rate_limited: {
     status: 429,

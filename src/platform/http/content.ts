@@ -1,22 +1,63 @@
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
+import contentType from 'fast-content-type-parse';
 import { build as buildSerializer } from 'fast-json-stringify';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** What the API reads: JSON (RFC 8259), and on PATCH a JSON merge patch (RFC 7396), which is what our PATCH means. */
+export const JSON_MEDIA_TYPE = 'application/json';
+export const MERGE_PATCH_MEDIA_TYPE = 'application/merge-patch+json';
+
+/**
+ * Why a request body's Content-Type is refused (415), or null. Media-type parameters are part of the header (RFC
+ * 9110 §8.3.1): a `charset` must be UTF-8, the only encoding of JSON between systems (RFC 8259 §8.1), in any case;
+ * other parameters mean nothing to JSON and are ignored.
+ */
+export function contentTypeRefusal(method: string, header: string | undefined): ApiError | null {
+  const { type, parameters } = contentType.safeParse(header ?? '');
+  if (type === MERGE_PATCH_MEDIA_TYPE && method !== 'PATCH') {
+    return new ApiError(
+      'unsupported_media_type',
+      `Content-Type "${MERGE_PATCH_MEDIA_TYPE}" is accepted on PATCH requests only; send ${JSON_MEDIA_TYPE}.`,
+    );
+  }
+  if (type !== JSON_MEDIA_TYPE && type !== MERGE_PATCH_MEDIA_TYPE) return unsupportedMediaType(header);
+  const charset = parameters.charset;
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    return new ApiError(
+      'unsupported_media_type',
+      `The charset "${charset}" is not supported; JSON bodies must be UTF-8 (charset=utf-8, or none).`,
+    );
+  }
+  return null;
+}
+
+/** 415 for a Content-Type the API does not read (or none, on a request with a body). */
+export function unsupportedMediaType(header: string | undefined): ApiError {
+  const named = header === undefined || header.trim() === '' ? 'No Content-Type' : `Content-Type "${header}"`;
+  return new ApiError(
+    'unsupported_media_type',
+    `${named} is not supported; send ${JSON_MEDIA_TYPE} (or ${MERGE_PATCH_MEDIA_TYPE} on PATCH).`,
+  );
+}
+
 /**
  * JSON bodies: an empty body is "no body" (some clients send Content-Type on DELETE), anything else must parse.
- * Other content types are refused by Fastify with 415 before reaching a route.
+ * Fastify hands a parser the bodies whose media type (parameters aside) it was registered for; other media types
+ * are refused with 415 before reaching a route (see the error handler).
  */
 export function registerJsonParser(app: FastifyInstance): void {
   // The API speaks JSON only; Fastify's default text/plain parser would let other bodies reach validation.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
-    /^application\/([\w.+-]+\+)?json$/,
+    [JSON_MEDIA_TYPE, MERGE_PATCH_MEDIA_TYPE],
     { parseAs: 'string' },
-    (_request, body, done) => {
+    (request, body, done) => {
+      const refusal = contentTypeRefusal(request.method, request.headers['content-type']);
+      if (refusal) return done(refusal, undefined);
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim() === '') return done(null, undefined);
       try {

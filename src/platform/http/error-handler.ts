@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errorEnvelope } from '../errors/api-error.js';
+import { unsupportedMediaType } from './content.js';
 
 export interface ValidationIssue {
   instancePath: string;
@@ -61,10 +62,7 @@ export function toApiError(error: FastifyError | Error, request: FastifyRequest)
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('body_too_large', 'The request body is larger than 1 MiB.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(
-        'unsupported_media_type',
-        `Content-Type "${request.headers['content-type'] ?? ''}" is not supported; send application/json.`,
-      );
+      return unsupportedMediaType(request.headers['content-type']);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('parameter_invalid', 'The Content-Length header does not match the body.');
     default:

@@ -7,6 +7,7 @@ import {
 } from '../accounts/plans.js';
 import type { ResourceRegistry } from '../descriptors/registry.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
+import { MERGE_PATCH_MEDIA_TYPE } from '../http/content.js';
 import { API_VERSIONS, LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from '../versioning/versions.js';
 import { webhooksSection } from '../webhooks/openapi.js';
 import { codeSamples } from './code-samples.js';
@@ -92,7 +93,10 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string }> = {
     description: 'The request conflicts with the current state.',
   },
   '413': { name: 'PayloadTooLarge', description: 'The body exceeds 1 MiB.' },
-  '415': { name: 'UnsupportedMediaType', description: 'The body is not application/json.' },
+  '415': {
+    name: 'UnsupportedMediaType',
+    description: 'The body is not application/json (or application/merge-patch+json on PATCH), or not UTF-8.',
+  },
   '429': {
     name: 'TooManyRequests',
     description: 'Rate limit or daily write cap exceeded; retry after `Retry-After` seconds.',
@@ -170,6 +174,12 @@ permits, wherever the objects come from:
   projected through the recorded permissions.
 - **Search and filters.** \`search\` matches only the fields the key may read; a filter on a field it may not read
   gets **403** \`field_not_permitted\` naming the parameter.
+
+## Request bodies
+Send JSON with \`Content-Type: application/json\`; parameters such as \`charset=utf-8\` are fine (JSON is UTF-8;
+another charset gets **415** naming it). \`PATCH\` bodies are JSON merge patches (RFC 7396): only the fields sent
+change, \`null\` clears a nullable field, and \`application/merge-patch+json\` is accepted there too. Any other
+media type gets **415** \`unsupported_media_type\`; bodies over 1 MiB get **413** \`body_too_large\`.
 
 ## Versions
 Pin a version per request with \`X-Api-Version: YYYY-MM-DD\`; without it your account's pinned version applies
@@ -429,6 +439,11 @@ function enrichOperation(document: Json, path: string, method: string, op: Json,
   const bodyMedia = jsonMedia(requestBody);
   if (bodyMedia && bodyMedia.example === undefined && bodyMedia.examples === undefined) {
     bodyMedia.example = requestExample(bodyMedia.schema, document);
+  }
+  // A PATCH body is a JSON merge patch (RFC 7396): clients that say so in the Content-Type are understood too.
+  const requestContent = requestBody?.content as Record<string, Json> | undefined;
+  if (method === 'patch' && bodyMedia && requestContent) {
+    requestContent[MERGE_PATCH_MEDIA_TYPE] = { ...bodyMedia };
   }
   op['x-codeSamples'] = codeSamples({
     method: method.toUpperCase(),
