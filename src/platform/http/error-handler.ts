@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errorEnvelope } from '../errors/api-error.js';
 import { unsupportedMediaType } from './content.js';
+import { NOT_BLANK } from './text.js';
 
 export interface ValidationIssue {
   instancePath: string;
@@ -32,6 +33,9 @@ function describeValidation(issue: ValidationIssue, param: string | undefined, c
       return `Missing required ${where} "${param}".`;
     case 'additionalProperties':
       return `Unknown ${where} "${param}".`;
+    case 'pattern':
+      if (issue.params.pattern === NOT_BLANK) return `The ${where} "${param}" must not be blank.`;
+      return `The ${where} "${param}" ${issue.message ?? 'is invalid'}.`;
     case 'type':
       if (!param && context === 'body') return 'The request body must be a JSON object.';
       return `The ${where} "${param}" ${issue.message ?? 'has the wrong type'}.`;

@@ -1,6 +1,7 @@
 import { type TProperties, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { CodeCatalogueRow } from '../../db/tables.js';
+import { NOT_BLANK } from '../../platform/http/text.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, idPattern } from '../../shared/ids.js';
 import { EMPLOYEES } from '../employees/resource.js';
@@ -48,14 +49,14 @@ export function catalogueSchemas(catalogue: CodeCatalogue) {
   const code = Type.String({
     minLength: 1,
     maxLength: 64,
-    pattern: '\\S',
+    pattern: NOT_BLANK,
     description: `Short code, unique among the account's ${plural}; what exports and kiosks show.`,
     examples: [example.code],
   });
   const name = Type.String({
     minLength: 1,
     maxLength: 200,
-    pattern: '\\S',
+    pattern: NOT_BLANK,
     description: 'Display name.',
     examples: [example.name],
   });

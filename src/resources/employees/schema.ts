@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { ClockStatus, EmployeeRow } from '../../db/tables.js';
 import { objectSchema, writeBodies } from '../../platform/descriptors/object-schema.js';
+import { NOT_BLANK } from '../../platform/http/text.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, type IdKind, idPattern } from '../../shared/ids.js';
 import { DEPARTMENT_CODES } from '../department-codes/resource.js';
@@ -16,12 +17,14 @@ const CLOCK_STATUSES: readonly ClockStatus[] = ['in', 'out', 'on_break'];
 const firstName = Type.String({
   minLength: 1,
   maxLength: 100,
+  pattern: NOT_BLANK,
   description: 'Given name.',
   examples: ['Maria'],
 });
 const lastName = Type.String({
   minLength: 1,
   maxLength: 100,
+  pattern: NOT_BLANK,
   description: 'Family name.',
   examples: ['Lopez'],
 });

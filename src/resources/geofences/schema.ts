@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { GeofenceRow } from '../../db/tables.js';
 import { objectSchema, writeBodies } from '../../platform/descriptors/object-schema.js';
+import { NOT_BLANK } from '../../platform/http/text.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, idPattern } from '../../shared/ids.js';
 import { EMPLOYEES } from '../employees/resource.js';
@@ -15,7 +16,7 @@ const LOCATION_ID_EXAMPLE = exampleId(LOCATIONS);
 const name = Type.String({
   minLength: 1,
   maxLength: 200,
-  pattern: '\\S',
+  pattern: NOT_BLANK,
   description: 'Display name.',
   examples: ['Warehouse yard'],
 });

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { LocationRow } from '../../db/tables.js';
 import { objectSchema, writeBodies } from '../../platform/descriptors/object-schema.js';
+import { NOT_BLANK } from '../../platform/http/text.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, idPattern } from '../../shared/ids.js';
 import { LOCATIONS } from './resource.js';
@@ -34,7 +35,7 @@ const nullableLongitude = Type.Union([longitude, Type.Null()], {
 const name = Type.String({
   minLength: 1,
   maxLength: 200,
-  pattern: '\\S',
+  pattern: NOT_BLANK,
   description: 'Display name.',
   examples: ['Chicago warehouse'],
 });
