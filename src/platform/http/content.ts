@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import contentType from 'fast-content-type-parse';
 import { build as buildSerializer } from 'fast-json-stringify';
@@ -141,6 +141,57 @@ export function registerValidators(app: FastifyInstance): void {
   const coercing = validator('array');
   const strict = validator(false);
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? strict : coercing).compile(schema),
+    httpPart === 'body' ? strict.compile(schema) : decimalNumbers(schema, coercing.compile(schema)),
   );
+}
+
+/** How a number is written in a query or a path: decimal digits, a sign and a fraction where the type allows. */
+const DECIMAL: Record<'integer' | 'number', RegExp> = {
+  integer: /^-?\d+$/,
+  number: /^-?\d+(\.\d+)?$/,
+};
+
+function numericType(schema: unknown): 'integer' | 'number' | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const node = schema as JsonSchema;
+  if (node.type === 'integer' || node.type === 'number') return node.type;
+  const branches = Array.isArray(node.anyOf) ? (node.anyOf as unknown[]) : [];
+  const types = branches.map(numericType);
+  return types.includes('number') ? 'number' : types.includes('integer') ? 'integer' : undefined;
+}
+
+/**
+ * Text parameters are coerced to numbers the way JavaScript's Number() reads them, which takes `0x10`, `1e2` and
+ * ` 5`; a parameter documented as a number must be written in decimal (400 naming it otherwise), then Ajv coerces.
+ */
+function decimalNumbers(schema: unknown, validate: ValidateFunction): ValidateFunction {
+  const properties = ((schema as JsonSchema | null)?.properties ?? {}) as Record<string, unknown>;
+  const numeric = Object.entries(properties).flatMap(([name, property]) => {
+    const type = numericType(property);
+    return type ? [{ name, type }] : [];
+  });
+  if (numeric.length === 0) return validate;
+  const checked = ((data: Record<string, unknown> | null, context?: Parameters<ValidateFunction>[1]) => {
+    for (const { name, type } of numeric) {
+      const value = data?.[name];
+      if (typeof value === 'string' && !DECIMAL[type].test(value)) {
+        checked.errors = [
+          {
+            instancePath: `/${name}`,
+            schemaPath: `#/properties/${name}/type`,
+            keyword: 'type',
+            params: { type },
+            message:
+              type === 'integer' ? 'must be a whole number in decimal digits' : 'must be a decimal number',
+          },
+        ];
+        return false;
+      }
+    }
+    const valid = validate(data, context);
+    checked.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  // Fastify passes the parent object to validators that have one, so Ajv can coerce the value in place.
+  return Object.assign(checked, { schemaEnv: validate.schemaEnv });
 }
