@@ -11,10 +11,11 @@ import { apiPathOf } from './platform/http/api-request.js';
 import {
   BODY_LIMIT_BYTES,
   registerJsonParser,
+  registerNulCheck,
   registerResponseSerializer,
   registerValidators,
 } from './platform/http/content.js';
-import { registerErrorHandling } from './platform/http/error-handler.js';
+import { registerErrorHandling, routerRefusal, sendError } from './platform/http/error-handler.js';
 import { registerRequestTelemetry } from './platform/http/telemetry.js';
 import { AppMetrics } from './platform/metrics/metrics.js';
 import { metricsRoutes } from './platform/metrics/routes.js';
@@ -116,6 +117,11 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     genReqId: () => newRequestId(),
     requestIdHeader: false,
     trustProxy: trustProxyOption(config.trustProxy),
+    // A URL the router cannot read never reaches a hook: answer it in the envelope here.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('X-Request-Id', request.id);
+      return sendError(reply, request, routerRefusal(error));
+    },
   });
 
   // A client passed in belongs to the caller; one opened here is closed with the app.
@@ -205,6 +211,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   registerRequestTelemetry(app, context);
   registerErrorHandling(app);
   registerJsonParser(app);
+  registerNulCheck(app);
   registerResponseSerializer(app);
   registerValidators(app);
 

@@ -195,6 +195,11 @@ export const ERROR_CATALOGUE = {
     type: 'invalid_request_error',
     description: 'The webhook endpoint is disabled; enable it (`status: "enabled"`) before sending to it.',
   },
+  uri_too_long: {
+    status: 414,
+    type: 'invalid_request_error',
+    description: 'A path segment is longer than 100 characters (no id is); the path is not echoed back.',
+  },
   body_too_large: {
     status: 413,
     type: 'invalid_request_error',

@@ -4,6 +4,7 @@ import contentType from 'fast-content-type-parse';
 import { build as buildSerializer } from 'fast-json-stringify';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors/api-error.js';
+import { nulParam } from './text.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -33,6 +34,30 @@ export function contentTypeRefusal(method: string, header: string | undefined): 
     );
   }
   return null;
+}
+
+/** 400 for a NUL character in a field or a query or path parameter. */
+export function nulRefusal(param: string, where: 'field' | 'query parameter' | 'path parameter'): ApiError {
+  const named = param === '' ? 'The request body' : `The ${where} "${param}"`;
+  return new ApiError(
+    'parameter_invalid',
+    `${named} contains a NUL character (\\u0000), which text cannot hold.`,
+    param === '' ? {} : { param },
+  );
+}
+
+/**
+ * Query and path parameters with a NUL character are refused before any route reads them (see nulParam); a root
+ * hook, so the portal's forms and the docs are covered too.
+ */
+export function registerNulCheck(app: FastifyInstance): void {
+  app.addHook('preValidation', (request, _reply, done) => {
+    const query = nulParam(request.query);
+    if (query !== null) return done(nulRefusal(query, 'query parameter'));
+    const params = nulParam(request.params);
+    if (params !== null) return done(nulRefusal(params, 'path parameter'));
+    done();
+  });
 }
 
 /** 415 for a Content-Type the API does not read (or none, on a request with a body). */
@@ -66,6 +91,8 @@ export function registerJsonParser(app: FastifyInstance): void {
           if (key === '__proto__' || key === 'constructor') throw new SyntaxError(`forbidden key "${key}"`);
           return value;
         });
+        const nul = nulParam(parsed);
+        if (nul !== null) return done(nulRefusal(nul, 'field'), undefined);
         done(null, parsed);
       } catch (error) {
         const detail = error instanceof Error ? error.message : 'invalid JSON';

@@ -94,6 +94,21 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, apiError
     .send(errorEnvelope(apiError, request.id));
 }
 
+/**
+ * What the router refuses before any hook runs (Fastify's frameworkErrors): a path whose percent-encoding does not
+ * decode to UTF-8 (`%ZZ`, the overlong `%C0%AF`) is 400; a path segment over the router's 100 characters is 414.
+ * Neither message repeats the path, which may be long or crafted.
+ */
+export function routerRefusal(error: FastifyError): ApiError {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new ApiError('uri_too_long', 'A path segment is longer than 100 characters; no id is that long.');
+  }
+  return new ApiError(
+    'parameter_invalid',
+    'The URL path is not valid: a percent-encoded sequence does not decode to UTF-8 text.',
+  );
+}
+
 /** The 404 for a method and path no route serves (root and /v1 alike). */
 export function routeNotFound(request: FastifyRequest): ApiError {
   const path = request.url.split('?')[0];
