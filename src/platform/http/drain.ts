@@ -1,0 +1,37 @@
+import type { IncomingMessage } from 'node:http';
+
+/** How much of a refused body is read and thrown away so the client can read the answer, and for how long. */
+export const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+export const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads and discards what is left of a request body the server has refused (413, 415, bad JSON) before the answer
+ * is sent. Fastify closes such a connection; closing while the upload is still arriving makes the client's next
+ * write fail (EPIPE, ECONNRESET) before it reads the 413, which Node's fetch reports instead of the answer. Up to
+ * DRAIN_LIMIT_BYTES or DRAIN_TIMEOUT_MS, whichever comes first: a client sending more than that is cut off.
+ */
+export function drainRequestBody(raw: IncomingMessage): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let discarded = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('end', finish);
+      raw.off('error', finish);
+      raw.off('close', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > DRAIN_LIMIT_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_TIMEOUT_MS);
+    timer.unref();
+    raw.on('data', onData);
+    raw.on('end', finish);
+    raw.on('error', finish);
+    raw.on('close', finish);
+    raw.resume();
+  });
+}
