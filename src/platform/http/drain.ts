@@ -11,7 +11,7 @@ export const DRAIN_TIMEOUT_MS = 10_000;
  * DRAIN_LIMIT_BYTES or DRAIN_TIMEOUT_MS, whichever comes first: a client sending more than that is cut off.
  */
 export function drainRequestBody(raw: IncomingMessage): Promise<void> {
-  if (raw.complete || raw.destroyed) return Promise.resolve();
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     let discarded = 0;
     const finish = () => {
@@ -27,7 +27,6 @@ export function drainRequestBody(raw: IncomingMessage): Promise<void> {
       if (discarded > DRAIN_LIMIT_BYTES) finish();
     };
     const timer = setTimeout(finish, DRAIN_TIMEOUT_MS);
-    timer.unref();
     raw.on('data', onData);
     raw.on('end', finish);
     raw.on('error', finish);
