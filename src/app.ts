@@ -21,7 +21,8 @@ import { AppMetrics } from './platform/metrics/metrics.js';
 import { metricsRoutes } from './platform/metrics/routes.js';
 import { registerDocs } from './platform/openapi/docs.js';
 import { opsRoutes } from './platform/ops/routes.js';
-import { RateLimiter, type RateLimitPolicy } from './platform/rate-limit/limiter.js';
+import { DatabaseCounterLedger } from './platform/rate-limit/database-ledger.js';
+import { DAY_MS, RateLimiter, type RateLimitPolicy } from './platform/rate-limit/limiter.js';
 import { MemoryRateLimitStore } from './platform/rate-limit/memory-store.js';
 import { RedisRateLimitStore } from './platform/rate-limit/redis-store.js';
 import type { RateLimitStore } from './platform/rate-limit/store.js';
@@ -131,6 +132,15 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const resolveHost = resolve ?? systemResolver;
   const logInvalidationError = (error: unknown) =>
     app.log.error({ err: error }, 'key-cache invalidation failed');
+  // Embedded mode counts in memory; the daily write cap is also kept in the database so a restart keeps it.
+  const rateLimitStore =
+    deps.rateLimit?.store ??
+    (redis
+      ? new RedisRateLimitStore(redis)
+      : new MemoryRateLimitStore(clock, {
+          durable: { ledger: new DatabaseCounterLedger(deps.database.db), minWindowMs: DAY_MS },
+        }));
+  if (rateLimitStore instanceof MemoryRateLimitStore) await rateLimitStore.load();
   const context: AppContext = {
     config,
     redis,
@@ -154,8 +164,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     // Read at scrape time, so the context is complete by then.
     metrics: new AppMetrics(() => context),
     rateLimiter: new RateLimiter({
-      store:
-        deps.rateLimit?.store ?? (redis ? new RedisRateLimitStore(redis) : new MemoryRateLimitStore(clock)),
+      store: rateLimitStore,
       clock,
       logger: app.log,
       policy: deps.rateLimit?.policy,

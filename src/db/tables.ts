@@ -35,6 +35,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   portal_sessions: PortalSessionsTable;
+  rate_limit_counters: RateLimitCountersTable;
 }
 
 export type DbBoolean = 0 | 1;
@@ -143,6 +144,20 @@ export interface ApiRequestLogTable {
   user_agent: string | null;
   api_version: string | null;
   created_at: string;
+}
+
+/** Rate-limit counters kept across restarts in embedded mode (the daily write cap). */
+export interface RateLimitCountersTable {
+  /** The counter's scope (an account id). */
+  scope: string;
+  /** The bucket name within the scope (`daily-writes`). */
+  bucket: string;
+  window_ms: number;
+  /** The fixed window `current_count` counts (epoch ms / window_ms, floored). */
+  window_index: number;
+  current_count: number;
+  /** The count of window `window_index - 1`. */
+  previous_count: number;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -5,6 +5,7 @@ import * as workforce from './0003-workforce.js';
 import * as webhooks from './0004-webhooks.js';
 import * as portal from './0005-portal.js';
 import * as webhookPermissions from './0006-webhook-permissions.js';
+import * as rateLimitCounters from './0007-rate-limit-counters.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-webhooks': webhooks,
   '0005-portal': portal,
   '0006-webhook-permissions': webhookPermissions,
+  '0007-rate-limit-counters': rateLimitCounters,
 };
 
 export const migrationProvider: MigrationProvider = {

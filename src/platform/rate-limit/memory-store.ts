@@ -1,4 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
+import type { MaybePromise } from '../../shared/maybe-promise.js';
+import type { CounterLedger } from './database-ledger.js';
 import {
   type Bucket,
   decide,
@@ -32,6 +34,12 @@ export interface MemoryStoreOptions {
    * first (their callers start a fresh window: a gap in limiting, never a wrong refusal).
    */
   maxCounters?: number;
+  /**
+   * Counters of windows at least `minWindowMs` long (the daily write cap) are also written to `ledger`, and `load()`
+   * reads them back at start: a restart must not hand out a fresh day. A request that moves such a counter is
+   * answered once the ledger has it, so an acknowledged write is always counted.
+   */
+  durable?: { ledger: CounterLedger; minWindowMs: number };
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -45,6 +53,7 @@ const NO_COUNTS: WindowCounts = { previous: 0, current: 0 };
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #clock: Clock;
   readonly #maxCounters: number;
+  readonly #durable: MemoryStoreOptions['durable'];
   /** Scopes in the order eviction visits them (see #evictOverflow). */
   readonly #scopes = new Map<string, ScopeCounters>();
   #size = 0;
@@ -53,10 +62,39 @@ export class MemoryRateLimitStore implements RateLimitStore {
   constructor(clock: Clock, options: MemoryStoreOptions = {}) {
     this.#clock = clock;
     this.#maxCounters = options.maxCounters ?? 100_000;
+    this.#durable = options.durable;
   }
 
-  consume(scope: string, buckets: readonly Bucket[]): RateLimitResult {
-    return this.#decide(scope, buckets, true);
+  /** Reads the durable counters back from the ledger (call once, before the first request). */
+  async load(): Promise<void> {
+    if (!this.#durable) return;
+    for (const stored of await this.#durable.ledger.load(this.#clock.now().getTime())) {
+      let entry = this.#scopes.get(stored.scope);
+      if (!entry) {
+        entry = { counters: new Map(), written: false };
+        this.#scopes.set(stored.scope, entry);
+      }
+      if (!entry.counters.has(stored.name)) this.#size++;
+      entry.counters.set(stored.name, {
+        windowMs: stored.windowMs,
+        index: stored.index,
+        current: stored.current,
+        previous: stored.previous,
+      });
+    }
+  }
+
+  consume(scope: string, buckets: readonly Bucket[]): MaybePromise<RateLimitResult> {
+    const result = this.#decide(scope, buckets, true);
+    if (!this.#durable || !result.allowed) return result;
+    const { ledger, minWindowMs } = this.#durable;
+    const saved: Promise<void>[] = [];
+    const counters = this.#scopes.get(scope)?.counters;
+    for (const bucket of buckets) {
+      const counter = bucket.windowMs >= minWindowMs ? counters?.get(bucket.name) : undefined;
+      if (counter) saved.push(ledger.save({ scope, name: bucket.name, ...counter }));
+    }
+    return saved.length > 0 ? Promise.all(saved).then(() => result) : result;
   }
 
   peek(scope: string, buckets: readonly Bucket[]): RateLimitResult {
