@@ -12,6 +12,7 @@ import { principalOf } from '../auth/request.js';
 import type { AppContext } from '../context.js';
 import type { ResourceDescriptor } from '../descriptors/descriptor.js';
 import { type Access, scopeString } from '../descriptors/permissions.js';
+import type { ErrorCode } from '../errors/catalogue.js';
 import { type PageRequest, pageRequest } from '../pagination/keyset.js';
 import { listEnvelope, type Page } from '../pagination/respond.js';
 import { listEnvelopeSchema } from '../pagination/schema.js';
@@ -26,6 +27,8 @@ export interface OperationText {
   readonly operationId?: string;
   readonly summary?: string;
   readonly description: string;
+  /** The error codes this operation's own rules answer with, beyond those of every operation of its shape. */
+  readonly errors?: readonly ErrorCode[];
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -40,7 +43,8 @@ export type ApiRequest<Params = unknown, Query = unknown, Body = unknown> = Fast
 type StaticOf<S> = S extends TSchema ? Static<S> : unknown;
 type IdParams = { id: string };
 
-export interface RouteSpec<P, Q, B> extends Required<OperationText> {
+export interface RouteSpec<P, Q, B> extends Required<Omit<OperationText, 'errors'>> {
+  readonly errors?: readonly ErrorCode[];
   readonly method: Method;
   /** From /v1: `/employees/:id/approve`. */
   readonly url: string;
@@ -274,6 +278,7 @@ export class ResourceRoutes<R extends ResourceDescriptor = ResourceDescriptor> {
         summary: spec.summary,
         description: spec.description,
         tags: [resource.tag.name],
+        ...(spec.errors ? { errors: spec.errors } : {}),
       },
       {
         ...(params ? { params } : {}),

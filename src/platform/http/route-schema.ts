@@ -1,4 +1,5 @@
 import type { FastifySchema } from 'fastify';
+import type { ErrorCode } from '../errors/catalogue.js';
 
 /** OpenAPI facts of one operation that live next to its validation schema. */
 export interface OperationDocs {
@@ -6,6 +7,12 @@ export interface OperationDocs {
   summary: string;
   description: string;
   tags: string[];
+  /**
+   * The codes this operation's own rules can answer with (`not_pending`, `in_use`, `pay_period_locked`, ...). The
+   * codes every operation of its shape can answer with (validation, auth, rate limits, body and path refusals) are
+   * added by the OpenAPI document (platform/openapi/document.ts).
+   */
+  errors?: readonly ErrorCode[];
 }
 
 /**
@@ -18,8 +25,10 @@ export function operation<S extends FastifySchema>(
   schema: S,
   options: { public?: boolean } = {},
 ) {
+  const { errors, ...text } = docs;
   return {
-    ...docs,
+    ...text,
+    ...(errors && errors.length > 0 ? { 'x-error-codes': [...errors] } : {}),
     ...schema,
     security: options.public ? [] : [{ bearerAuth: [] }],
   };

@@ -11,6 +11,7 @@ import { MERGE_PATCH_MEDIA_TYPE } from '../http/content.js';
 import { API_VERSIONS, LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from '../versioning/versions.js';
 import { webhooksSection } from '../webhooks/openapi.js';
 import { codeSamples } from './code-samples.js';
+import { codesByStatus, hasFilters, operationErrorCodes } from './error-codes.js';
 import { requestExample, responseExample } from './examples.js';
 
 type Json = Record<string, unknown>;
@@ -93,6 +94,7 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string }> = {
     description: 'The request conflicts with the current state.',
   },
   '413': { name: 'PayloadTooLarge', description: 'The body exceeds 1 MiB.' },
+  '414': { name: 'UriTooLong', description: 'A path segment is longer than any id.' },
   '415': {
     name: 'UnsupportedMediaType',
     description: 'The body is not application/json (or application/merge-patch+json on PATCH), or not UTF-8.',
@@ -215,7 +217,8 @@ stored, so a corrected or later retry runs.
 
 ## Errors
 Every error has the same envelope: \`{ "error": { "type", "code", "message", "param", "requestId" } }\`.
-The \`requestId\` is also in the \`X-Request-Id\` header of every response.
+The \`requestId\` is also in the \`X-Request-Id\` header of every response. Each operation lists, under every
+error status it can answer with, the codes it answers that status with (\`x-error-codes\`).
 
 ${errorTable()}
 `.trim();
@@ -385,16 +388,38 @@ function addSharedComponents(document: Json): void {
   document.components = components;
 }
 
-/** The error statuses an operation can answer with, from what it takes (key, path id, body). */
-function errorStatuses(method: string, path: string, secured: boolean, hasBody: boolean): string[] {
-  const statuses = ['400'];
-  if (secured) statuses.push('401', '403');
-  if (path.includes('{')) statuses.push('404');
-  if (hasBody || method === 'delete') statuses.push('409');
-  if (hasBody) statuses.push('413', '415');
-  statuses.push('429');
-  statuses.push('500');
-  return statuses;
+/** A schema with its `#/components/schemas/...` references replaced by what they name (cycles left as refs). */
+function resolved(schema: unknown, document: Json, seen: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => resolved(item, document, seen));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const node = schema as Json;
+  const ref = node.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/') && !seen.has(ref)) {
+    const target = (componentsOf(document).schemas as Json | undefined)?.[
+      ref.slice('#/components/schemas/'.length)
+    ];
+    return resolved(target, document, new Set([...seen, ref]));
+  }
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, resolved(value, document, seen)]),
+  );
+}
+
+/** One error response of one operation: the shared description, and the codes this operation answers it with. */
+function errorResponse(status: string, codes: readonly ErrorCode[]): Json {
+  const shared = ERROR_RESPONSES[status];
+  const examples = errorExamples(Number(status));
+  return {
+    description: `${shared?.description ?? 'Error.'} Codes: ${codes.map((code) => `\`${code}\``).join(', ')}.`,
+    headers: headerRefs(errorHeaders(status)),
+    content: {
+      'application/json': {
+        schema: { $ref: '#/components/schemas/Error' },
+        examples: Object.fromEntries(codes.map((code) => [code, examples[code]])),
+      },
+    },
+    'x-error-codes': [...codes],
+  };
 }
 
 const STATUS_TEXT: Record<string, string> = { '200': 'OK.', '201': 'Created.', '204': 'No content.' };
@@ -431,9 +456,18 @@ function enrichOperation(document: Json, path: string, method: string, op: Json,
     }
   }
   const requestBody = op.requestBody as Json | undefined;
-  for (const status of errorStatuses(method, path, secured, requestBody !== undefined)) {
-    responses[status] = { $ref: `#/components/responses/${ERROR_RESPONSES[status]?.name}` };
-  }
+  const declared = (op['x-error-codes'] as ErrorCode[] | undefined) ?? [];
+  delete op['x-error-codes'];
+  const codes = operationErrorCodes({
+    method,
+    path,
+    secured,
+    scoped: typeof op['x-required-scope'] === 'string',
+    filters: hasFilters(parameters),
+    body: requestBody ? (resolved(jsonMedia(requestBody)?.schema ?? {}, document) as Json) : undefined,
+    declared,
+  });
+  for (const [status, ofStatus] of codesByStatus(codes)) responses[status] = errorResponse(status, ofStatus);
   op.responses = responses;
 
   const bodyMedia = jsonMedia(requestBody);

@@ -29,6 +29,7 @@ export function catalogueRoutes(catalogue: CodeCatalogue): ResourceModule {
 
     routes.create(
       {
+        errors: ['code_taken'],
         description: `Adds a ${noun}; its code must be unique in the account.${membersNote}`,
         body: schemas.create,
         response: schemas.object,
@@ -43,6 +44,7 @@ export function catalogueRoutes(catalogue: CodeCatalogue): ResourceModule {
 
     routes.update(
       {
+        errors: ['code_taken'],
         description: `Changes only the fields sent. Send \`null\` to clear the description.${membersNote}`,
         body: schemas.update,
         response: schemas.object,
@@ -53,6 +55,7 @@ export function catalogueRoutes(catalogue: CodeCatalogue): ResourceModule {
 
     routes.remove(
       {
+        errors: ['in_use'],
         description: `Removes a ${noun} permanently. One that is in use (409 \`in_use\`) should be deactivated instead.`,
       },
       (request, { accountId }) => entries.deleteEntry(ctx, catalogue, accountId, request.params.id),

@@ -23,6 +23,7 @@ export const employeeRoutes = resourceModule(EMPLOYEES, (routes, ctx) => {
 
   routes.create(
     {
+      errors: ['employee_ref_taken', 'invalid_timezone', 'plan_limit_reached'],
       description:
         'Adds a person to the account. Locations, department code, position and groups it names must exist in the account.',
       body: CreateEmployeeBody,
@@ -38,6 +39,7 @@ export const employeeRoutes = resourceModule(EMPLOYEES, (routes, ctx) => {
 
   routes.update(
     {
+      errors: ['employee_ref_taken', 'invalid_timezone'],
       description:
         'Changes only the fields sent. Send `null` to clear an optional field; `locationIds` and `groupIds` replace the whole set.',
       body: UpdateEmployeeBody,
@@ -48,6 +50,7 @@ export const employeeRoutes = resourceModule(EMPLOYEES, (routes, ctx) => {
 
   routes.remove(
     {
+      errors: ['in_use'],
       description:
         'Removes an employee permanently. One with punches, time entries, time off, time cards or shifts is in use (409 `in_use`): deactivate them instead.',
     },

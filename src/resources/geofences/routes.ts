@@ -40,6 +40,7 @@ export const geofenceRoutes = resourceModule(GEOFENCES, (routes, ctx) => {
 
   routes.remove(
     {
+      errors: ['in_use'],
       description:
         'Removes a geofence permanently. One that judged punches is in use (409 `in_use`): deactivate it instead.',
     },

@@ -22,6 +22,7 @@ export const locationRoutes = resourceModule(LOCATIONS, (routes, ctx) => {
 
   routes.create(
     {
+      errors: ['invalid_timezone', 'plan_limit_reached'],
       description:
         "Adds a site. Without `timezone` it takes the account's zone. Trial accounts hold at most 5 locations (403 `plan_limit_reached`).",
       body: CreateLocationBody,
@@ -37,6 +38,7 @@ export const locationRoutes = resourceModule(LOCATIONS, (routes, ctx) => {
 
   routes.update(
     {
+      errors: ['invalid_timezone'],
       description:
         'Changes only the fields sent. Send `null` to clear an optional field; coordinates are set or cleared as a pair.',
       body: UpdateLocationBody,
@@ -47,6 +49,7 @@ export const locationRoutes = resourceModule(LOCATIONS, (routes, ctx) => {
 
   routes.remove(
     {
+      errors: ['in_use'],
       description:
         'Removes a location permanently. One that employees, geofences, punches, time entries or shifts name is in use (409 `in_use`).',
     },

@@ -19,6 +19,16 @@ export const punchRoutes = resourceModule(PUNCHES, (routes, ctx) => {
 
   routes.create(
     {
+      errors: [
+        'employee_inactive',
+        'already_clocked_in',
+        'not_clocked_in',
+        'already_on_break',
+        'not_on_break',
+        'time_entry_overlap',
+        'outside_geofence',
+        'pay_period_locked',
+      ],
       summary: 'Record a punch',
       description:
         'Clocks an employee in or out, or starts or ends a break, and keeps their time entry in step: `in` ' +

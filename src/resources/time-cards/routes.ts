@@ -33,6 +33,7 @@ export const timeCardRoutes = resourceModule(TIME_CARDS, (routes, ctx) => {
     'unapprove',
     {
       access: 'write',
+      errors: ['pay_period_locked'],
       description:
         'Withdraws the approval. Refused with 409 `pay_period_locked` while its pay period is locked. Unapproving an unapproved card changes nothing.',
       response: TimeCardSchema,

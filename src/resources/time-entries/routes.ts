@@ -24,6 +24,7 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
 
   routes.create(
     {
+      errors: ['employee_inactive', 'time_entry_overlap', 'pay_period_locked'],
       description:
         'Records worked time directly, as a manager does from a paper sheet (`source: "manual"`). Without ' +
         '`end` the entry is open and puts the employee on the clock, which is refused while they already are. ' +
@@ -41,6 +42,7 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
 
   routes.update(
     {
+      errors: ['time_entry_overlap', 'pay_period_locked'],
       description:
         'Corrects an entry: changes only the fields sent. Setting `end` on an open entry closes it and takes ' +
         'the employee off the clock; a closed entry cannot be reopened. The old and the new time must both ' +
@@ -53,6 +55,7 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
 
   routes.remove(
     {
+      errors: ['pay_period_locked'],
       description:
         'Removes an entry permanently (refused inside a locked pay period). Deleting an open entry takes the ' +
         'employee off the clock. Punches that made the entry stay on record.',

@@ -41,6 +41,7 @@ export const timeOffRoutes = resourceModule(TIME_OFF, (routes, ctx) => {
 
   routes.create(
     {
+      errors: ['pay_period_locked'],
       operationId: 'requestTimeOff',
       summary: 'Request time off',
       description:
@@ -59,7 +60,12 @@ export const timeOffRoutes = resourceModule(TIME_OFF, (routes, ctx) => {
   for (const decision of DECISIONS) {
     routes.action(
       decision.verb,
-      { access: 'write', description: decision.description, response: TimeOffSchema },
+      {
+        access: 'write',
+        description: decision.description,
+        errors: decision.verb === 'approve' ? ['not_pending', 'pay_period_locked'] : ['not_pending'],
+        response: TimeOffSchema,
+      },
       (request, { accountId }) => timeOff.decideTimeOff(ctx, accountId, request.params.id, decision.status),
     );
   }

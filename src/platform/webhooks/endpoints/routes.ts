@@ -31,6 +31,7 @@ export const webhookEndpointRoutes = resourceModule(WEBHOOK_ENDPOINTS, (routes, 
 
   routes.create(
     {
+      errors: ['url_not_allowed', 'plan_limit_reached'],
       description: `Registers a URL to receive the events listed in \`enabledEvents\`, signed per Standard Webhooks (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\` headers). The response carries the signing \`secret\`: it is shown only this once. The endpoint records the calling key's read permissions: it receives only events of resources that key may read (403 \`missing_scope\` for a type it may not; \`["*"]\` is every event it may read), each payload projected through the key's field restrictions. A key without \`webhooks:read\` gets only the receipt back (\`id\`, \`object\`, \`createdAt\`, \`updatedAt\`), so create endpoints with a key that may read them if you need the secret. The URL must use https and resolve only to public addresses (400 \`url_not_allowed\`). Trial accounts hold at most 2 endpoints (403 \`plan_limit_reached\`).`,
       body: schemas.create,
       response: schemas.withSecret,
@@ -45,6 +46,7 @@ export const webhookEndpointRoutes = resourceModule(WEBHOOK_ENDPOINTS, (routes, 
 
   routes.update(
     {
+      errors: ['url_not_allowed'],
       description: `Changes only the fields sent; a new \`url\` is checked like on creation. Changing \`url\` or \`enabledEvents\` records the calling key's read permissions in place of the creator's, and the key must be able to read every event the endpoint then receives (403 \`missing_scope\`). \`status: "disabled"\` stops deliveries (those still pending fail; \`recover\` re-sends them later); \`status: "enabled"\` resumes them and clears \`disabledReason\` and the failure streak.`,
       body: schemas.update,
       response: schemas.object,
@@ -79,6 +81,7 @@ export const webhookEndpointRoutes = resourceModule(WEBHOOK_ENDPOINTS, (routes, 
     {
       access: 'write',
       operationId: 'testWebhookEndpoint',
+      errors: ['endpoint_disabled'],
       summary: 'Send a test event',
       description:
         "Queues a `ping` event for this endpoint alone and returns its delivery; follow it with the deliveries list. The ping's `data.object` is the endpoint itself (without its secret). Pings are not in the events feed. A disabled endpoint gets 409 `endpoint_disabled`.",
@@ -121,6 +124,7 @@ export const webhookEndpointRoutes = resourceModule(WEBHOOK_ENDPOINTS, (routes, 
     'recover',
     {
       access: 'write',
+      errors: ['endpoint_disabled'],
       summary: 'Re-send failed deliveries',
       description:
         'Queues every failed delivery of the endpoint created at or after `since` to be sent again now (after an outage of your receiver, say) and says how many, in the order their events happened. One whose retry schedule was used up gets one new attempt. A disabled endpoint gets 409 `endpoint_disabled`: enable it first.',
@@ -137,6 +141,7 @@ export const webhookEndpointRoutes = resourceModule(WEBHOOK_ENDPOINTS, (routes, 
       url: '/webhook-deliveries/:id/retry',
       access: 'write',
       operationId: 'retryWebhookDelivery',
+      errors: ['endpoint_disabled'],
       summary: 'Replay a delivery now',
       description:
         'Sends the delivery again now, whatever its status: it becomes `pending` and due at once. A delivery whose retry schedule was used up gets this one attempt. The endpoint must be enabled (409 `endpoint_disabled`).',

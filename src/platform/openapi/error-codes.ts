@@ -1,0 +1,95 @@
+import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
+
+type Json = Record<string, unknown>;
+
+/** Query parameters every list takes: they never name a field, so they never meet a field restriction. */
+const PAGING_PARAMETERS: ReadonlySet<string> = new Set(['limit', 'startingAfter', 'endingBefore']);
+
+/** What an operation is made of, as far as its possible errors go. */
+export interface OperationShape {
+  /** Lower case, as in the document (`get`, `post`, ...). */
+  readonly method: string;
+  /** `/v1/employees/{id}`. */
+  readonly path: string;
+  /** Needs an API key. */
+  readonly secured: boolean;
+  /** Needs a scope (`x-required-scope` is a string), not just any valid key. */
+  readonly scoped: boolean;
+  /** Query parameters beyond paging (filters, `search`). */
+  readonly filters: boolean;
+  /** The JSON request body schema, with $refs resolved against `components`. */
+  readonly body: Json | undefined;
+  /** The codes the operation's own rules answer with (`x-error-codes` on the route). */
+  readonly declared: readonly ErrorCode[];
+}
+
+/**
+ * Every error code an operation can answer with: those of every operation of its shape, plus the ones its own
+ * rules declare. The fuzzer (test/fuzz) fails on any code an operation answers with that is not listed here.
+ */
+export function operationErrorCodes(op: OperationShape): ErrorCode[] {
+  const codes = new Set<ErrorCode>([
+    'parameter_invalid',
+    'invalid_api_version',
+    'rate_limited',
+    'internal_error',
+  ]);
+  // Every method but GET reads a body when one is sent, body schema or not (Fastify parses it before routing on).
+  if (op.method !== 'get') codes.add('body_invalid_json').add('body_too_large').add('unsupported_media_type');
+  if (op.path.includes('{')) codes.add('uri_too_long').add('resource_not_found');
+  if (op.secured) {
+    for (const code of [
+      'api_key_missing',
+      'api_key_invalid',
+      'api_key_revoked',
+      'api_key_expired',
+      'api_key_owner_inactive',
+      'api_access_disabled',
+    ] as const) {
+      codes.add(code);
+    }
+    if (op.method !== 'get') codes.add('daily_write_cap');
+  }
+  if (op.scoped) {
+    codes.add('missing_scope');
+    // A field restriction refuses a body or a filter that names a field the key may not touch.
+    if (op.body !== undefined || op.filters) codes.add('field_not_permitted');
+  }
+  // Idempotency-Key is taken on POST and PATCH.
+  if (op.method === 'post' || op.method === 'patch') {
+    codes.add('idempotency_key_reused').add('idempotency_key_in_use');
+  }
+  // A body naming another object by id (an employeeId, locationIds) is 404 when it does not exist.
+  if (op.body !== undefined && referencesIds(op.body)) codes.add('resource_not_found');
+  for (const code of op.declared) codes.add(code);
+  return [...codes];
+}
+
+/** The codes grouped by their status, statuses in ascending order. */
+export function codesByStatus(codes: readonly ErrorCode[]): Map<string, ErrorCode[]> {
+  const byStatus = new Map<string, ErrorCode[]>();
+  const ordered = Object.keys(ERROR_CATALOGUE).filter((code) =>
+    codes.includes(code as ErrorCode),
+  ) as ErrorCode[];
+  for (const code of ordered) {
+    const status = String(ERROR_CATALOGUE[code].status);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return new Map([...byStatus].sort(([a], [b]) => Number(a) - Number(b)));
+}
+
+/** Whether a schema has a string field constrained to an object id (`^emp_…$`). */
+function referencesIds(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(referencesIds);
+  if (schema === null || typeof schema !== 'object') return false;
+  const node = schema as Json;
+  if (typeof node.pattern === 'string' && /^\^[a-z]+_/.test(node.pattern)) return true;
+  return Object.values(node).some(referencesIds);
+}
+
+/** Whether an operation's parameters include a filter (any query parameter but the paging ones). */
+export function hasFilters(parameters: readonly Json[]): boolean {
+  return parameters.some(
+    (param) => param.in === 'query' && typeof param.name === 'string' && !PAGING_PARAMETERS.has(param.name),
+  );
+}
