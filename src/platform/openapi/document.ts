@@ -11,7 +11,7 @@ import { MERGE_PATCH_MEDIA_TYPE } from '../http/content.js';
 import { API_VERSIONS, LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from '../versioning/versions.js';
 import { webhooksSection } from '../webhooks/openapi.js';
 import { codeSamples } from './code-samples.js';
-import { codesByStatus, hasFilters, operationErrorCodes } from './error-codes.js';
+import { codesByStatus, hasFilters, hasIdFilters, operationErrorCodes } from './error-codes.js';
 import { requestExample, responseExample } from './examples.js';
 
 type Json = Record<string, unknown>;
@@ -464,6 +464,7 @@ function enrichOperation(document: Json, path: string, method: string, op: Json,
     secured,
     scoped: typeof op['x-required-scope'] === 'string',
     filters: hasFilters(parameters),
+    idFilters: hasIdFilters(parameters),
     body: requestBody ? (resolved(jsonMedia(requestBody)?.schema ?? {}, document) as Json) : undefined,
     declared,
   });

@@ -17,6 +17,8 @@ export interface OperationShape {
   readonly scoped: boolean;
   /** Query parameters beyond paging (filters, `search`). */
   readonly filters: boolean;
+  /** A query parameter names an object by id (`payPeriodId`): some lists answer 404 when it does not exist. */
+  readonly idFilters: boolean;
   /** The JSON request body schema, with $refs resolved against `components`. */
   readonly body: Json | undefined;
   /** The codes the operation's own rules answer with (`x-error-codes` on the route). */
@@ -61,6 +63,7 @@ export function operationErrorCodes(op: OperationShape): ErrorCode[] {
   }
   // A body naming another object by id (an employeeId, locationIds) is 404 when it does not exist.
   if (op.body !== undefined && referencesIds(op.body)) codes.add('resource_not_found');
+  if (op.idFilters) codes.add('resource_not_found');
   for (const code of op.declared) codes.add(code);
   return [...codes];
 }
@@ -85,6 +88,11 @@ function referencesIds(schema: unknown): boolean {
   const node = schema as Json;
   if (typeof node.pattern === 'string' && /^\^[a-z]+_/.test(node.pattern)) return true;
   return Object.values(node).some(referencesIds);
+}
+
+/** Whether an operation's query parameters include one constrained to an object id. */
+export function hasIdFilters(parameters: readonly Json[]): boolean {
+  return parameters.some((param) => param.in === 'query' && referencesIds(param.schema));
 }
 
 /** Whether an operation's parameters include a filter (any query parameter but the paging ones). */
