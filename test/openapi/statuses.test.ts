@@ -75,7 +75,10 @@ describeEachDialect('documented statuses (defect 14)', ({ t, account }) => {
       `/v1/time-cards?employeeId=${employeeId}`,
     );
     assert.ok(card);
-    assert.equal((await call(t, 'POST', `/v1/time-cards/${card.id}/approve`, { headers: auth() })).status, 200);
+    assert.equal(
+      (await call(t, 'POST', `/v1/time-cards/${card.id}/approve`, { headers: auth() })).status,
+      200,
+    );
     const locked = await call(t, 'POST', `/v1/pay-periods/${card.payPeriodId}/lock`, { headers: auth() });
     assert.equal(locked.status, 200, locked.raw);
     try {
@@ -91,7 +94,9 @@ describeEachDialect('documented statuses (defect 14)', ({ t, account }) => {
 
   test('409 endpoint_disabled on webhook test and retry', async () => {
     const { id } = await fixtureWebhookEndpoint(t, auth().authorization);
-    const ping = await call<{ id: string }>(t, 'POST', `/v1/webhook-endpoints/${id}/test`, { headers: auth() });
+    const ping = await call<{ id: string }>(t, 'POST', `/v1/webhook-endpoints/${id}/test`, {
+      headers: auth(),
+    });
     assert.equal(ping.status, 200, ping.raw);
     const disabled = await call(t, 'PATCH', `/v1/webhook-endpoints/${id}`, {
       headers: auth(),

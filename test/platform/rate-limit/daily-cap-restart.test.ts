@@ -13,7 +13,7 @@ import { createAccountWithAdmin } from '../../../src/platform/accounts/service.j
 import { createApiKey } from '../../../src/platform/api-keys/service.js';
 import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy } from '../../../src/platform/rate-limit/limiter.js';
 import { ManualClock } from '../../../src/shared/clock.js';
-import { DIALECTS, openTestDatabase, type TestDatabase } from '../../helpers/dialects.js';
+import { DIALECTS, openTestDatabase } from '../../helpers/dialects.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 const CAP = 6;
