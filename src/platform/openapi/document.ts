@@ -388,23 +388,6 @@ function addSharedComponents(document: Json): void {
   document.components = components;
 }
 
-/** A schema with its `#/components/schemas/...` references replaced by what they name (cycles left as refs). */
-function resolved(schema: unknown, document: Json, seen: ReadonlySet<string> = new Set()): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => resolved(item, document, seen));
-  if (schema === null || typeof schema !== 'object') return schema;
-  const node = schema as Json;
-  const ref = node.$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/') && !seen.has(ref)) {
-    const target = (componentsOf(document).schemas as Json | undefined)?.[
-      ref.slice('#/components/schemas/'.length)
-    ];
-    return resolved(target, document, new Set([...seen, ref]));
-  }
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, resolved(value, document, seen)]),
-  );
-}
-
 /** One error response of one operation: the shared description, and the codes this operation answers it with. */
 function errorResponse(status: string, codes: readonly ErrorCode[]): Json {
   const shared = ERROR_RESPONSES[status];
@@ -464,8 +447,9 @@ function enrichOperation(document: Json, path: string, method: string, op: Json,
     secured,
     scoped: typeof op['x-required-scope'] === 'string',
     filters: hasFilters(parameters),
-    idFilters: hasIdFilters(parameters),
-    body: requestBody ? (resolved(jsonMedia(requestBody)?.schema ?? {}, document) as Json) : undefined,
+    idFilters: hasIdFilters(parameters, document),
+    body: requestBody ? ((jsonMedia(requestBody)?.schema as Json | undefined) ?? {}) : undefined,
+    document,
     declared,
   });
   for (const [status, ofStatus] of codesByStatus(codes)) responses[status] = errorResponse(status, ofStatus);

@@ -1,4 +1,5 @@
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors/catalogue.js';
+import { resolve } from './examples.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,8 +20,9 @@ export interface OperationShape {
   readonly filters: boolean;
   /** A query parameter names an object by id (`payPeriodId`): some lists answer 404 when it does not exist. */
   readonly idFilters: boolean;
-  /** The JSON request body schema, with $refs resolved against `components`. */
+  /** The JSON request body schema; its $refs point into `document`. */
   readonly body: Json | undefined;
+  readonly document: Json;
   /** The codes the operation's own rules answer with (`x-error-codes` on the route). */
   readonly declared: readonly ErrorCode[];
 }
@@ -62,7 +64,7 @@ export function operationErrorCodes(op: OperationShape): ErrorCode[] {
     codes.add('idempotency_key_reused').add('idempotency_key_in_use');
   }
   // A body naming another object by id (an employeeId, locationIds) is 404 when it does not exist.
-  if (op.body !== undefined && referencesIds(op.body)) codes.add('resource_not_found');
+  if (op.body !== undefined && referencesIds(op.body, op.document)) codes.add('resource_not_found');
   if (op.idFilters) codes.add('resource_not_found');
   for (const code of op.declared) codes.add(code);
   return [...codes];
@@ -81,18 +83,23 @@ export function codesByStatus(codes: readonly ErrorCode[]): Map<string, ErrorCod
   return new Map([...byStatus].sort(([a], [b]) => Number(a) - Number(b)));
 }
 
-/** Whether a schema has a string field constrained to an object id (`^emp_…$`). */
-function referencesIds(schema: unknown): boolean {
-  if (Array.isArray(schema)) return schema.some(referencesIds);
+/** Whether a schema has a string field constrained to an object id (`^emp_…$`), following its $refs once each. */
+function referencesIds(schema: unknown, document: Json, seen: Set<string> = new Set()): boolean {
+  if (Array.isArray(schema)) return schema.some((item) => referencesIds(item, document, seen));
   if (schema === null || typeof schema !== 'object') return false;
   const node = schema as Json;
+  if (typeof node.$ref === 'string') {
+    if (seen.has(node.$ref)) return false;
+    seen.add(node.$ref);
+    return referencesIds(resolve(node, document), document, seen);
+  }
   if (typeof node.pattern === 'string' && /^\^[a-z]+_/.test(node.pattern)) return true;
-  return Object.values(node).some(referencesIds);
+  return Object.values(node).some((value) => referencesIds(value, document, seen));
 }
 
 /** Whether an operation's query parameters include one constrained to an object id. */
-export function hasIdFilters(parameters: readonly Json[]): boolean {
-  return parameters.some((param) => param.in === 'query' && referencesIds(param.schema));
+export function hasIdFilters(parameters: readonly Json[], document: Json): boolean {
+  return parameters.some((param) => param.in === 'query' && referencesIds(param.schema, document));
 }
 
 /** Whether an operation's parameters include a filter (any query parameter but the paging ones). */

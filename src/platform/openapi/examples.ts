@@ -24,7 +24,7 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Follows a local `#/components/...` reference; other references are left unresolved. */
-function resolve(schema: Json, document: Json): Json {
+export function resolve(schema: Json, document: Json): Json {
   const ref = schema.$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return schema;
   let target: unknown = document;
