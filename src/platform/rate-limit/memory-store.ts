@@ -88,13 +88,16 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const result = this.#decide(scope, buckets, true);
     if (!this.#durable || !result.allowed) return result;
     const { ledger, minWindowMs } = this.#durable;
-    const saved: Promise<void>[] = [];
-    const counters = this.#scopes.get(scope)?.counters;
+    // Most requests move no day-long counter: they allocate nothing here and stay synchronous.
+    let saved: Promise<void>[] | undefined;
     for (const bucket of buckets) {
-      const counter = bucket.windowMs >= minWindowMs ? counters?.get(bucket.name) : undefined;
-      if (counter) saved.push(ledger.save({ scope, name: bucket.name, ...counter }));
+      if (bucket.windowMs < minWindowMs) continue;
+      const counter = this.#scopes.get(scope)?.counters.get(bucket.name);
+      if (!counter) continue;
+      saved = saved ?? [];
+      saved.push(ledger.save({ scope, name: bucket.name, ...counter }));
     }
-    return saved.length > 0 ? Promise.all(saved).then(() => result) : result;
+    return saved ? Promise.all(saved).then(() => result) : result;
   }
 
   peek(scope: string, buckets: readonly Bucket[]): RateLimitResult {
