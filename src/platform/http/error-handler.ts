@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errorEnvelope } from '../errors/api-error.js';
 import { unsupportedMediaType } from './content.js';
-import { drainRequestBody } from './drain.js';
+import { bodyStillArriving, drainRequestBody } from './drain.js';
 import { NOT_BLANK } from './text.js';
 
 export interface ValidationIssue {
@@ -124,7 +124,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     } else if (apiError.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     }
-    if (request.raw.complete || request.raw.readableEnded) return sendError(reply, request, apiError);
+    if (!bodyStillArriving(request.raw)) return sendError(reply, request, apiError);
     // Refused before its body was read (413, 415, bad JSON): let the upload finish so the answer reaches the client.
     return drainRequestBody(request.raw).then(() => sendError(reply, request, apiError));
   });
