@@ -6,11 +6,17 @@ import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { serviceContext } from '../helpers/app.js';
-import { type ServerProcess, startServerProcess, stopServerProcess } from '../helpers/server-process.js';
+import { type ProcessStorage, processStorage } from '../helpers/process-storage.js';
+import {
+  type ServerProcess,
+  serverProcessEnv,
+  startServerProcess,
+  stopServerProcess,
+} from '../helpers/server-process.js';
 import { insertEndpoint } from '../helpers/webhooks.js';
 import { type Answer, Random, roundSeed, send } from './client.js';
 import { type AccountReport, verifyAccount } from './oracle.js';
-import { type CrashStorage, checkAfterCrash, crashStorage } from './storage.js';
+import { checkAfterCrash } from './storage.js';
 import { type CrashAccount, Workload, type WriteRecord } from './workload.js';
 
 /**
@@ -101,17 +107,8 @@ async function startReceiver(): Promise<{ url: string; close(): Promise<void> }>
   };
 }
 
-function serverEnv(storage: CrashStorage): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PUNCHCLOCK_DEMO: 'false',
-    LOG_LEVEL: 'info',
-    PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE: 'true',
-    ...storage.env,
-  };
+function serverEnv(storage: ProcessStorage): NodeJS.ProcessEnv {
+  return serverProcessEnv({ PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE: 'true', ...storage.env });
 }
 
 /** Lines the server logged at level error or above (pino: 50+). */
@@ -124,7 +121,7 @@ function errorLines(server: ServerProcess): string[] {
 }
 
 async function createAccounts(
-  storage: CrashStorage,
+  storage: ProcessStorage,
   round: number,
   count: number,
   receiverUrl: string,
@@ -166,7 +163,7 @@ function errorCode(answer: Answer | undefined): string | undefined {
  */
 async function retryCutOff(
   url: string,
-  storage: CrashStorage,
+  storage: ProcessStorage,
   accounts: readonly CrashAccount[],
   records: readonly WriteRecord[],
   violations: string[],
@@ -251,7 +248,7 @@ interface Verification {
 
 async function verify(
   url: string,
-  storage: CrashStorage,
+  storage: ProcessStorage,
   accounts: readonly CrashAccount[],
   records: readonly WriteRecord[],
   random: Random,
@@ -279,7 +276,7 @@ async function verify(
 
 /** One round: load, SIGKILL, checks, restart, oracle, idempotent retries, oracle. Returns the restarted server. */
 async function runRound(
-  storage: CrashStorage,
+  storage: ProcessStorage,
   server: ServerProcess,
   receiverUrl: string,
   options: CrashOptions,
@@ -396,7 +393,7 @@ export async function runCrash(options: CrashOptions): Promise<DialectSummary[]>
   try {
     for (const dialect of options.dialects) {
       const started = Date.now();
-      const storage = await crashStorage(dialect);
+      const storage = await processStorage(dialect, { redis: true });
       const rounds: RoundResult[] = [];
       const violations: string[] = [];
       let server: ServerProcess | undefined;

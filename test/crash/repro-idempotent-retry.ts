@@ -16,13 +16,18 @@ import { createApiKey } from '../../src/platform/api-keys/service.js';
 import { IN_PROGRESS_LOCK_MS } from '../../src/platform/idempotency/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { serviceContext } from '../helpers/app.js';
-import { buildServer, startServerProcess, stopServerProcess } from '../helpers/server-process.js';
+import { processStorage } from '../helpers/process-storage.js';
+import {
+  buildServer,
+  serverProcessEnv,
+  startServerProcess,
+  stopServerProcess,
+} from '../helpers/server-process.js';
 import { send, sleep } from './client.js';
-import { crashStorage } from './storage.js';
 
 const fast = process.argv.includes('--fast');
 buildServer();
-const storage = await crashStorage('postgres');
+const storage = await processStorage('postgres', { redis: true });
 const client = new pg.Client({ connectionString: storage.env.DATABASE_URL });
 let employees = 0;
 try {
@@ -43,15 +48,7 @@ try {
   await client.query(
     'create constraint trigger slow_commit after insert on employees deferrable initially deferred for each row execute function slow_commit()',
   );
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PUNCHCLOCK_DEMO: 'false',
-    LOG_LEVEL: 'info',
-    ...storage.env,
-  };
+  const env = serverProcessEnv(storage.env);
   const body = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.test' };
   const hire = (url: string) =>
     send(url, key, 'POST', '/v1/employees', { body, idempotencyKey: 'hire-ada-2026-11-22' });

@@ -14,6 +14,22 @@ export function buildServer(): void {
   assert.equal(build.status, 0, build.stderr);
 }
 
+/**
+ * The environment of a test's server process: a free port on loopback, no demo account, log lines at info (tests
+ * read them), plus `extra` (the database, Redis, webhook settings). Nothing else of the test's own environment.
+ */
+export function serverProcessEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUNCHCLOCK_DEMO: 'false',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
 /** Starts `node dist/main.js` with `env` (set PORT=0) and resolves with the URL it listens on. */
 export function startServerProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['dist/main.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

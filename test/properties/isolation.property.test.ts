@@ -22,7 +22,6 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { ulid } from 'ulid';
-import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy } from '../../src/platform/rate-limit/limiter.js';
 import { SUPPORTED_API_VERSIONS } from '../../src/platform/versioning/versions.js';
 import {
   type ApiResponse,
@@ -42,6 +41,7 @@ import {
   type BodyIdSite,
   bodyIdSites,
   freshObjectId,
+  PROPERTY_RATE_LIMITS,
   PROPERTY_SEED,
   prefixOfId,
   propertyRuns,
@@ -54,16 +54,6 @@ type Json = Record<string, unknown>;
 
 /** Runs per operation in `npm test`: each tries every place of the operation that takes an id. */
 const RUNS = propertyRuns(3);
-
-const UNLIMITED: RateLimitPolicy = {
-  ...DEFAULT_RATE_LIMIT_POLICY,
-  plans: Object.fromEntries(
-    Object.entries(DEFAULT_RATE_LIMIT_POLICY.plans).map(([plan, limits]) => [
-      plan,
-      { ...limits, requestsPerMinute: 1_000_000 },
-    ]),
-  ) as RateLimitPolicy['plans'],
-};
 
 /** One place of an operation that takes an id. */
 type Site =
@@ -372,7 +362,7 @@ for (const dialect of DIALECTS) {
   describe(`the cross-account isolation property (${dialect})`, () => {
     let world: World;
     before(async () => {
-      world = await buildWorld(await createTestApp(dialect, { rateLimitPolicy: UNLIMITED }));
+      world = await buildWorld(await createTestApp(dialect, { rateLimitPolicy: PROPERTY_RATE_LIMITS }));
     });
     after(() => world?.t.close());
 

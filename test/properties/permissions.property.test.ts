@@ -25,7 +25,6 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import type { ResourceDescriptor } from '../../src/platform/descriptors/descriptor.js';
 import type { ErrorCode } from '../../src/platform/errors/catalogue.js';
-import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy } from '../../src/platform/rate-limit/limiter.js';
 import { SUPPORTED_API_VERSIONS } from '../../src/platform/versioning/versions.js';
 import { RESOURCES } from '../../src/resources/registry.js';
 import {
@@ -53,6 +52,7 @@ import {
   drainWebhooks,
   freshObjectId,
   idPrefixOf,
+  PROPERTY_RATE_LIMITS,
   PROPERTY_SEED,
   propertyRuns,
   RecordingWebhookSender,
@@ -67,17 +67,6 @@ const RUNS = propertyRuns(10);
 
 /** A public IP literal: the SSRF check accepts it without DNS, and the recording sender never sends. */
 const WEBHOOK_BASE = 'https://93.184.215.14/property';
-
-/** The random keys make hundreds of requests each: no plan limit may answer 429 in the middle of a run. */
-const UNLIMITED: RateLimitPolicy = {
-  ...DEFAULT_RATE_LIMIT_POLICY,
-  plans: Object.fromEntries(
-    Object.entries(DEFAULT_RATE_LIMIT_POLICY.plans).map(([plan, limits]) => [
-      plan,
-      { ...limits, requestsPerMinute: 1_000_000 },
-    ]),
-  ) as RateLimitPolicy['plans'],
-};
 
 const PAGING = new Set(['limit', 'startingAfter', 'endingBefore', 'include']);
 
@@ -714,7 +703,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       t = await createTestApp(dialect, {
         webhooks: { send: webhooks.send, perEndpointConcurrency: 1000, maxInFlight: 1000 },
-        rateLimitPolicy: UNLIMITED,
+        rateLimitPolicy: PROPERTY_RATE_LIMITS,
       });
     });
     after(() => t?.close());

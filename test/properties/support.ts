@@ -7,6 +7,7 @@
  * objects from the resources' own fixture factories (test/helpers/security-suite.ts), so a new route or resource is
  * covered by the properties as soon as it is documented and has its fixture.
  */
+import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy } from '../../src/platform/rate-limit/limiter.js';
 import type { WebhookRequest, WebhookResponse } from '../../src/platform/webhooks/http-sender.js';
 import type { TestApp } from '../helpers/app.js';
 import {
@@ -199,3 +200,17 @@ export async function drainWebhooks(t: TestApp): Promise<number> {
     attempted += round.attempted;
   }
 }
+
+/**
+ * The properties make hundreds of requests a minute per account: no per-minute limit may answer 429 in the middle of
+ * a run. Every other limit (daily write cap, failed authentications) stays as in production.
+ */
+export const PROPERTY_RATE_LIMITS: RateLimitPolicy = {
+  ...DEFAULT_RATE_LIMIT_POLICY,
+  plans: Object.fromEntries(
+    Object.entries(DEFAULT_RATE_LIMIT_POLICY.plans).map(([plan, limits]) => [
+      plan,
+      { ...limits, requestsPerMinute: 1_000_000 },
+    ]),
+  ) as RateLimitPolicy['plans'],
+};

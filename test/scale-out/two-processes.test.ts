@@ -11,6 +11,7 @@ import { withSchemaLock } from '../helpers/dialects.js';
 import {
   buildServer,
   type ServerProcess as Server,
+  serverProcessEnv,
   startServerProcess as startServer,
   stopServerProcess as stopServer,
 } from '../helpers/server-process.js';
@@ -54,16 +55,7 @@ describe('two server processes behave as one service', { skip }, () => {
     fullKey = (await createApiKey(ctx, accountId, { name: 'Full', scopes: ['*'], createdBy: user.id })).key;
     await database.close();
 
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: schemaUrl,
-      REDIS_URL: redisUrl,
-      PUNCHCLOCK_DEMO: 'false',
-      LOG_LEVEL: 'info',
-    };
+    env = serverProcessEnv({ DATABASE_URL: schemaUrl, REDIS_URL: redisUrl });
     // One after the other: the second finds the migrations applied.
     servers.push(await startServer(env));
     servers.push(await startServer(env));

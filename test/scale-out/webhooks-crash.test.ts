@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  type DatabaseHandle,
-  type Dialect,
-  migrateToLatest,
-  openDatabase,
-  sqliteFileIn,
-} from '../../src/db/database.js';
 import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { serviceContext } from '../helpers/app.js';
-import { DIALECTS, withSchemaLock } from '../helpers/dialects.js';
+import { DIALECTS } from '../helpers/dialects.js';
+import { type ProcessStorage, processStorage } from '../helpers/process-storage.js';
 import {
   buildServer,
   type ServerProcess,
+  serverProcessEnv,
   startServerProcess,
   stopServerProcess,
 } from '../helpers/server-process.js';
@@ -34,35 +25,6 @@ const CLAIM_TTL_SECONDS = 4;
 const EVENTS = 12;
 const ENDPOINTS = ['/crash-a', '/crash-b'];
 
-interface Storage {
-  env: NodeJS.ProcessEnv;
-  open(): DatabaseHandle;
-  dispose(): Promise<void>;
-}
-
-/** A database the server processes and this test share: a SQLite file, or a PostgreSQL schema of its own. */
-async function storage(dialect: Dialect): Promise<Storage> {
-  if (dialect === 'sqlite') {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'punchclock-crash-'));
-    return {
-      env: { PUNCHCLOCK_DATA_DIR: dataDir },
-      open: () => openDatabase({ sqliteFile: sqliteFileIn(dataDir) }),
-      dispose: async () => rmSync(dataDir, { recursive: true, force: true }),
-    };
-  }
-  const url = process.env.TEST_DATABASE_URL as string;
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const schemaUrl = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  await withSchemaLock(url, (client) => client.query(`create schema ${schema}`));
-  return {
-    env: { DATABASE_URL: schemaUrl },
-    open: () => openDatabase({ databaseUrl: schemaUrl }),
-    dispose: async () => {
-      await withSchemaLock(url, (client) => client.query(`drop schema if exists ${schema} cascade`));
-    },
-  };
-}
-
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -76,12 +38,12 @@ describe('webhook delivery survives a killed server process', () => {
 
   for (const dialect of DIALECTS) {
     describe(dialect, () => {
-      let store: Storage;
+      let store: ProcessStorage;
       let receiver: WebhookReceiver;
       const servers: ServerProcess[] = [];
 
       before(async () => {
-        store = await storage(dialect);
+        store = await processStorage(dialect);
         receiver = await WebhookReceiver.start();
       });
       after(async () => {
@@ -94,7 +56,6 @@ describe('webhook delivery survives a killed server process', () => {
         const database = store.open();
         const eventIds: string[] = [];
         try {
-          await migrateToLatest(database.db);
           const { account } = await createAccountWithAdmin(serviceContext(database, systemClock), {
             name: 'Crash Co',
             plan: 'pro',
@@ -112,17 +73,11 @@ describe('webhook delivery survives a killed server process', () => {
           await database.close();
         }
 
-        const env: NodeJS.ProcessEnv = {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          PUNCHCLOCK_DEMO: 'false',
-          LOG_LEVEL: 'info',
+        const env = serverProcessEnv({
           PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE: 'true',
           PUNCHCLOCK_WEBHOOK_CLAIM_TTL_SECONDS: String(CLAIM_TTL_SECONDS),
           ...store.env,
-        };
+        });
 
         // The receiver holds every request: the first batch is in flight when the process dies.
         receiver.answer = () => ({ hang: true });

@@ -15,6 +15,7 @@ import { withSchemaLock } from '../helpers/dialects.js';
 import {
   buildServer,
   type ServerProcess,
+  serverProcessEnv,
   startServerProcess,
   stopServerProcess,
 } from '../helpers/server-process.js';
@@ -63,16 +64,7 @@ describe('two processes dispatching from one PostgreSQL outbox', {
       // A little latency per answer, so both processes have claims in flight at the same time.
       receiver.answer = () => ({ status: 200, after: new Promise((resolve) => setTimeout(resolve, 15)) });
 
-      const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: schemaUrl,
-        PUNCHCLOCK_DEMO: 'false',
-        LOG_LEVEL: 'info',
-        PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE: 'true',
-      };
+      const env = serverProcessEnv({ DATABASE_URL: schemaUrl, PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE: 'true' });
       // Both idle and polling before the events exist: they race for the same batch.
       servers.push(await startServerProcess(env), await startServerProcess(env));
       const eventIds = await emitTestEvents(database.db, systemClock, account.id, EVENTS);
