@@ -10,8 +10,8 @@
  * attempts are included: a refused request must emit no event.
  */
 import { sql } from 'kysely';
-import { isPostgres } from '../../src/db/database.js';
 import type { Db } from '../../src/db/tables.js';
+import { accountTables } from '../helpers/account-tables.js';
 
 const EXCLUDED_TABLES = new Set([
   'api_request_log',
@@ -24,19 +24,9 @@ const VOLATILE_COLUMNS: Readonly<Record<string, readonly string[]>> = { api_keys
 /** Row key → row (JSON, volatile columns removed), per table. */
 export type Snapshot = Map<string, Map<string, string>>;
 
-async function accountTables(db: Db): Promise<string[]> {
-  const schema = isPostgres(db)
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-    : undefined;
-  const tables = await db.introspection.getTables();
-  return tables
-    .filter((table) => schema === undefined || table.schema === schema)
-    .filter((table) => !table.name.startsWith('kysely_') && !EXCLUDED_TABLES.has(table.name))
-    .filter(
-      (table) => table.name === 'accounts' || table.columns.some((column) => column.name === 'account_id'),
-    )
-    .map((table) => table.name)
-    .sort();
+/** The tables compared: the accounts row and every table with account data, but those the contract lets change. */
+async function comparedTables(): Promise<string[]> {
+  return ['accounts', ...(await accountTables())].filter((table) => !EXCLUDED_TABLES.has(table));
 }
 
 function rowKey(row: Record<string, unknown>): string {
@@ -45,7 +35,7 @@ function rowKey(row: Record<string, unknown>): string {
 
 export async function snapshotAccount(db: Db, accountId: string): Promise<Snapshot> {
   const snapshot: Snapshot = new Map();
-  for (const table of await accountTables(db)) {
+  for (const table of await comparedTables()) {
     const column = table === 'accounts' ? 'id' : 'account_id';
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where ${sql.ref(
       column,

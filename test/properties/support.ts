@@ -9,6 +9,7 @@
  */
 import { DEFAULT_RATE_LIMIT_POLICY, type RateLimitPolicy } from '../../src/platform/rate-limit/limiter.js';
 import type { WebhookRequest, WebhookResponse } from '../../src/platform/webhooks/http-sender.js';
+import { accountTables } from '../helpers/account-tables.js';
 import type { TestApp } from '../helpers/app.js';
 import {
   type DocumentedOperation,
@@ -88,11 +89,7 @@ async function readApp(t: TestApp): Promise<{
     const prefix = idPrefixOf(first?.schema);
     if (prefix && !resourcePathByPrefix.has(prefix)) resourcePathByPrefix.set(prefix, operation.resourcePath);
   }
-  const accountTables = (await t.db.db.introspection.getTables())
-    .filter((table) => table.columns.some((column) => column.name === 'account_id'))
-    .map((table) => table.name)
-    .sort();
-  return { operations, resourcePathByPrefix, accountTables };
+  return { operations, resourcePathByPrefix, accountTables: [...(await accountTables())] };
 }
 
 const APP = await withTestApp('sqlite', readApp);
