@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerO
 import { Redis } from 'ioredis';
 import type { Config, LogLevel } from './config.js';
 import { type DatabaseHandle, isShareable } from './db/database.js';
+import { requestScoped } from './db/request-transaction.js';
 import { KeyCache } from './platform/api-keys/cache.js';
 import { redactKeys } from './platform/api-keys/format.js';
 import { redisInvalidationPublisher, subscribeToInvalidations } from './platform/api-keys/invalidation.js';
@@ -144,7 +145,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   const context: AppContext = {
     config,
     redis,
-    database: deps.database,
+    // Services see the transaction of an idempotent write as their database (db/request-transaction.ts).
+    database: requestScoped(deps.database),
     clock,
     resources: RESOURCES,
     keyCache: new KeyCache(clock, {

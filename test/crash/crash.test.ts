@@ -3,8 +3,8 @@
  * seed, each killing a real server process (SIGKILL) with at least 8 writes in flight — clock-ins and -outs, breaks,
  * employees, locations, time off — then restarting it on the same database. It proves what crash.ts and oracle.ts
  * check: every acknowledged write is there with its events, nothing is half-applied, the database opens intact
- * with its migrations, and the server answers /readyz. Retries of cut-off idempotent writes are left to
- * `npm run crash`: they can run a write twice after a crash (open defect, test/crash/repro-idempotent-retry.ts).
+ * with its migrations, and the server answers /readyz; then the cut-off idempotent writes are retried and take
+ * effect once.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -27,7 +27,6 @@ describe('crash: a server killed under concurrent writes loses no acknowledged w
         killAfterMs: [300, 1200],
         accounts: 3,
         workers: WORKERS,
-        idempotentRetries: false,
         log: (line) => t.diagnostic(line),
       });
       assert.ok(summary);

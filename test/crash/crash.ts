@@ -39,13 +39,6 @@ export interface CrashOptions {
   readonly accounts?: number;
   readonly workers?: number;
   readonly log?: (line: string) => void;
-  /**
-   * Retry the cut-off idempotent writes after the restart and check each takes effect once (default true). The
-   * short pass in `npm test` turns it off: a crash between a write's commit and the storing of its idempotent
-   * answer lets the retry run the write again (open defect, reproduced by repro-idempotent-retry.ts), which
-   * `npm run crash` reports.
-   */
-  readonly idempotentRetries?: boolean;
 }
 
 export interface RetryStats {
@@ -325,14 +318,9 @@ async function runRound(
     'after the restart',
   );
   violations.push(...before.violations);
-  const retrying = options.idempotentRetries ?? true;
-  const retries = retrying
-    ? await retryCutOff(restarted.url, storage, accounts, workload.records, violations)
-    : { retried: 0, replayed: 0, heldByDeadProcess: 0, ranAfterRestart: 0, refusedAfterRestart: 0 };
-  const after = retrying
-    ? await verify(restarted.url, storage, accounts, workload.records, random, 'after the retries')
-    : before;
-  if (retrying) violations.push(...after.violations);
+  const retries = await retryCutOff(restarted.url, storage, accounts, workload.records, violations);
+  const after = await verify(restarted.url, storage, accounts, workload.records, random, 'after the retries');
+  violations.push(...after.violations);
 
   const sum = (pick: (report: AccountReport) => number) => after.reports.reduce((n, r) => n + pick(r), 0);
   const records = workload.records;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/tables.js';
+import { inTransaction } from '../../db/transaction.js';
 import { ApiError, notFound } from '../errors/api-error.js';
 import { PLAN_LIMITS, type PlanLimits } from './plans.js';
 import { findAccount, lockAccount } from './repository.js';
@@ -28,7 +29,7 @@ export async function createWithinPlanCap<T>(
   if (!account) throw notFound('Account', accountId, 'account');
   const limit = PLAN_LIMITS[account.plan][cap];
   if (limit === null) return create(db);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await lockAccount(trx, accountId);
     if ((await count(trx)) >= limit) {
       throw new ApiError(

@@ -294,7 +294,11 @@ export class ResourceRoutes<R extends ResourceDescriptor = ResourceDescriptor> {
       config: this.#config(access, method, url),
       schema,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const result = await handler(request as ApiRequest<StaticOf<P>, StaticOf<Q>, StaticOf<B>>, reply);
+        const work = async () => handler(request as ApiRequest<StaticOf<P>, StaticOf<Q>, StaticOf<B>>, reply);
+        // A write that claimed an Idempotency-Key commits its answer with its change (idempotency/hooks.ts).
+        const result = request.runWrite
+          ? await request.runWrite(work, () => status ?? reply.statusCode)
+          : await work();
         return status === undefined ? result : reply.code(status).send(result);
       },
     });

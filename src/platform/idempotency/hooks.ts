@@ -7,17 +7,24 @@ import type {
 } from 'fastify';
 import type { AppContext } from '../context.js';
 import { addRouteHook, isWriteRoute } from '../http/route-hooks.js';
+import type { Claim } from './repository.js';
 import {
   claimIdempotencyKey,
   finishIdempotencyKey,
   requestFingerprint,
+  runClaimedWrite,
   sweepExpiredIdempotencyKeys,
 } from './service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The Idempotency-Key this request claimed; its response is stored when it is sent. */
-    idempotencyKey: string | null;
+    /** The Idempotency-Key this request claimed, until its answer is stored (with its write, or when it is sent). */
+    idempotencyClaim: Claim | null;
+    /**
+     * Runs the route's work; for a request that claimed an Idempotency-Key, in one transaction with the storing of
+     * its answer (the work's result, sent with `status()`). Null when the request claimed no key.
+     */
+    runWrite: (<T>(work: () => Promise<T>, status: () => number) => Promise<T>) | null;
     /** Fingerprint of the request as sent (before validation fills in defaults). */
     idempotencyFingerprint: string | null;
     /**
@@ -52,9 +59,10 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
  * so every process behind the load balancer sees them.
  */
 export function registerIdempotency(api: FastifyInstance, ctx: AppContext): void {
-  api.decorateRequest('idempotencyKey', null);
+  api.decorateRequest('idempotencyClaim', null);
   api.decorateRequest('idempotencyFingerprint', null);
   api.decorateRequest('idempotentResult', undefined);
+  api.decorateRequest('runWrite', null);
 
   // The body as the client sent it: after validation it also holds schema defaults.
   const fingerprint: preValidationHookHandler = (request, _reply, done) => {
@@ -79,17 +87,27 @@ export function registerIdempotency(api: FastifyInstance, ctx: AppContext): void
       // object, it is projected for the replaying key and rendered in its version like any response.
       return reply.send(outcome.status >= 400 ? outcome.body : JSON.parse(outcome.body));
     }
-    request.idempotencyKey = key;
+    const { claim } = outcome;
+    request.idempotencyClaim = claim;
+    request.runWrite = async (work, status) => {
+      const result = await runClaimedWrite(ctx, claim, work, (value) => ({
+        status: status(),
+        body: JSON.stringify(value),
+      }));
+      // Stored with the write: nothing is left for onSend to store.
+      request.idempotencyClaim = null;
+      return result;
+    };
   };
 
   const finish: onSendAsyncHookHandler = async (request, reply, payload) => {
-    const key = request.idempotencyKey;
-    if (key === null || !request.principal) return payload;
-    request.idempotencyKey = null;
+    const claim = request.idempotencyClaim;
+    if (claim === null) return payload;
+    request.idempotencyClaim = null;
     try {
       const result = request.idempotentResult;
       const sent = typeof payload === 'string' ? payload : String(payload ?? '');
-      await finishIdempotencyKey(ctx, request.principal.accountId, key, {
+      await finishIdempotencyKey(ctx, claim, {
         status: reply.statusCode,
         body: reply.statusCode < 400 && result !== undefined ? JSON.stringify(result) : sent,
       });

@@ -51,28 +51,41 @@ export async function takeOver(db: Db, stale: IdempotencyKeyRow, fresh: Idempote
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** The claim a request holds: its key and the lock it took, which a takeover replaces. */
+export interface Claim {
+  readonly accountId: string;
+  readonly key: string;
+  readonly lockedUntil: string;
+}
+
+/**
+ * Stores the answer of a claimed request. Conditional on the claim still being this request's: false when its lock
+ * lapsed and a retry took the key over (or the sweep removed it), so the answer is not this request's to store.
+ */
 export async function completeRecord(
   db: Db,
-  accountId: string,
-  key: string,
+  claim: Claim,
   response: { status: number; body: string },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable('idempotency_keys')
     .set({ state: 'completed', response_status: response.status, response_body: response.body })
-    .where('account_id', '=', accountId)
-    .where('idempotency_key', '=', key)
+    .where('account_id', '=', claim.accountId)
+    .where('idempotency_key', '=', claim.key)
     .where('state', '=', 'in_progress')
-    .execute();
+    .where('locked_until', '=', claim.lockedUntil)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Forgets an in-progress claim whose response is not kept (validation errors, 429, 5xx), so a retry can run. */
-export async function releaseClaim(db: Db, accountId: string, key: string): Promise<void> {
+export async function releaseClaim(db: Db, claim: Claim): Promise<void> {
   await db
     .deleteFrom('idempotency_keys')
-    .where('account_id', '=', accountId)
-    .where('idempotency_key', '=', key)
+    .where('account_id', '=', claim.accountId)
+    .where('idempotency_key', '=', claim.key)
     .where('state', '=', 'in_progress')
+    .where('locked_until', '=', claim.lockedUntil)
     .execute();
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { runInRequestTransaction } from '../../db/request-transaction.js';
 import type { IdempotencyKeyRow } from '../../db/tables.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError } from '../errors/api-error.js';
@@ -10,7 +11,9 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 export const IN_PROGRESS_LOCK_MS = 60 * 1000;
 export const MAX_KEY_LENGTH = 255;
 
-export type IdempotencyOutcome = { kind: 'claimed' } | { kind: 'replay'; status: number; body: string };
+export type IdempotencyOutcome =
+  | { kind: 'claimed'; claim: repo.Claim }
+  | { kind: 'replay'; status: number; body: string };
 
 /** JSON with object keys sorted, so the same parameters in another order are the same request. */
 function canonicalJson(value: unknown): string {
@@ -63,17 +66,21 @@ export async function claimIdempotencyKey(
     expires_at: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
   };
   const db = ctx.database.db;
-  if (await repo.insertClaim(db, fresh)) return { kind: 'claimed' };
+  const claimed: IdempotencyOutcome = {
+    kind: 'claimed',
+    claim: { accountId, key, lockedUntil: fresh.locked_until },
+  };
+  if (await repo.insertClaim(db, fresh)) return claimed;
 
   const existing = await repo.findRecord(db, accountId, key);
   // Deleted between our insert and read (a release or the sweep): claim again.
-  if (!existing) return (await repo.insertClaim(db, fresh)) ? { kind: 'claimed' } : conflictInUse(key);
+  if (!existing) return (await repo.insertClaim(db, fresh)) ? claimed : conflictInUse(key);
 
   const nowIso = now.toISOString();
   const expired = existing.expires_at <= nowIso;
   const abandoned = existing.state === 'in_progress' && existing.locked_until <= nowIso;
   if (expired || abandoned) {
-    return (await repo.takeOver(db, existing, fresh)) ? { kind: 'claimed' } : conflictInUse(key);
+    return (await repo.takeOver(db, existing, fresh)) ? claimed : conflictInUse(key);
   }
   if (existing.fingerprint !== fingerprint) {
     throw new ApiError(
@@ -108,14 +115,34 @@ export function isReplayable(status: number): boolean {
   return status < 500 && status !== 400 && status !== 429;
 }
 
+/**
+ * Stores the answer of a request that did not store it with its write (an error, which changed nothing), or
+ * releases the claim when the answer is not kept.
+ */
 export async function finishIdempotencyKey(
   ctx: ServiceContext,
-  accountId: string,
-  key: string,
+  claim: repo.Claim,
   response: { status: number; body: string },
 ): Promise<void> {
-  if (isReplayable(response.status)) await repo.completeRecord(ctx.database.db, accountId, key, response);
-  else await repo.releaseClaim(ctx.database.db, accountId, key);
+  if (isReplayable(response.status)) await repo.completeRecord(ctx.database.db, claim, response);
+  else await repo.releaseClaim(ctx.database.db, claim);
+}
+
+/**
+ * Runs a claimed write and stores its answer in the write's own transaction, so a process that dies after the
+ * commit leaves the answer for the retry to replay, and one that dies before it leaves nothing done. When the claim
+ * was taken over meanwhile (this request outlived its lock and a retry is running it), the write is rolled back
+ * and answered 409: it must take effect once.
+ */
+export async function runClaimedWrite<T>(
+  ctx: ServiceContext,
+  claim: repo.Claim,
+  work: () => Promise<T>,
+  answer: (result: T) => { status: number; body: string },
+): Promise<T> {
+  return runInRequestTransaction(ctx.database.db, work, async (trx, result) => {
+    if (!(await repo.completeRecord(trx, claim, answer(result)))) conflictInUse(claim.key);
+  });
 }
 
 export async function sweepExpiredIdempotencyKeys(ctx: ServiceContext): Promise<number> {

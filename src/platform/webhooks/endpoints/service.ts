@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Updateable } from 'kysely';
 import { fromDbJson, toDbJson } from '../../../db/columns.js';
+import { afterCommit } from '../../../db/request-transaction.js';
 import type { Db, WebhookAttemptRow, WebhookEndpointRow, WebhookEndpointsTable } from '../../../db/tables.js';
+import { inTransaction } from '../../../db/transaction.js';
 import { newId } from '../../../shared/ids.js';
 import { createWithinPlanCap } from '../../accounts/plan-caps.js';
 import type { AppContext, ServiceContext } from '../../context.js';
@@ -288,7 +290,7 @@ export async function sendTestEvent(
   accountId: string,
   id: string,
 ): Promise<WebhookDelivery> {
-  const delivery = await ctx.database.db.transaction().execute(async (trx) => {
+  const delivery = await inTransaction(ctx.database.db, async (trx) => {
     const endpoint = await load(trx, accountId, id);
     assertEnabled(endpoint);
     const [eventId] = await emitEvents(trx, ctx, accountId, [
@@ -299,7 +301,7 @@ export async function sendTestEvent(
     await deliveries.insertDelivery(trx, delivery);
     return readDelivery(trx, accountId, delivery.id);
   });
-  ctx.webhooks.wake();
+  afterCommit(() => ctx.webhooks.wake());
   return delivery;
 }
 
@@ -346,14 +348,14 @@ export async function retryWebhookDelivery(
   accountId: string,
   id: string,
 ): Promise<WebhookDelivery> {
-  const delivery = await ctx.database.db.transaction().execute(async (trx) => {
+  const delivery = await inTransaction(ctx.database.db, async (trx) => {
     const delivery = await deliveries.findDelivery(trx, accountId, id);
     if (!delivery) throw notFound('Webhook delivery', id);
     assertEnabled(await load(trx, accountId, delivery.endpoint_id));
     await deliveries.requeueDelivery(trx, accountId, id, ctx.clock.now().toISOString());
     return readDelivery(trx, accountId, id);
   });
-  ctx.webhooks.wake();
+  afterCommit(() => ctx.webhooks.wake());
   return delivery;
 }
 
@@ -365,7 +367,7 @@ export async function recoverWebhookEndpoint(
   since: string,
 ): Promise<WebhookRecovery> {
   const from = parseInstant(since, 'since');
-  const recovery = await ctx.database.db.transaction().execute(async (trx) => {
+  const recovery = await inTransaction(ctx.database.db, async (trx) => {
     assertEnabled(await load(trx, accountId, id));
     const requeued = await deliveries.requeueFailedDeliveries(
       trx,
@@ -376,6 +378,6 @@ export async function recoverWebhookEndpoint(
     );
     return { object: 'webhook_recovery' as const, endpointId: id, since: from, requeued };
   });
-  if (recovery.requeued > 0) ctx.webhooks.wake();
+  if (recovery.requeued > 0) afterCommit(() => ctx.webhooks.wake());
   return recovery;
 }
