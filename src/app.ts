@@ -9,6 +9,7 @@ import { redisInvalidationPublisher, subscribeToInvalidations } from './platform
 import type { AppContext } from './platform/context.js';
 import { registerApi } from './platform/http/api-plugin.js';
 import { apiPathOf } from './platform/http/api-request.js';
+import { answerClientError } from './platform/http/client-errors.js';
 import {
   BODY_LIMIT_BYTES,
   registerJsonParser,
@@ -119,6 +120,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
     genReqId: () => newRequestId(),
     requestIdHeader: false,
     trustProxy: trustProxyOption(config.trustProxy),
+    // What Node's HTTP parser refuses (headers over 16 KiB, a garbage request line) never reaches Fastify's routing.
+    clientErrorHandler: answerClientError,
     // A URL the router cannot read never reaches a hook: answer it in the envelope here.
     frameworkErrors: (error, request, reply) => {
       reply.header('X-Request-Id', request.id);

@@ -108,6 +108,12 @@ export const ERROR_CATALOGUE = {
     type: 'invalid_request_error',
     description: 'No endpoint matches the method and path.',
   },
+  request_timeout: {
+    status: 408,
+    type: 'invalid_request_error',
+    description:
+      'The request line and headers did not arrive within 60 seconds; the connection is closed after the answer.',
+  },
   employee_ref_taken: {
     status: 409,
     type: 'invalid_request_error',
@@ -221,6 +227,12 @@ export const ERROR_CATALOGUE = {
     type: 'rate_limit_error',
     description:
       "The account's plan caps write requests per day (trial: 500 in any 24 hours); wait the number of seconds in `Retry-After` or upgrade the plan.",
+  },
+  request_header_too_large: {
+    status: 431,
+    type: 'invalid_request_error',
+    description:
+      'The URL and headers together exceed 16 KiB; shorten the query string (a long `search`, many filters) or the headers. The connection is closed after the answer.',
   },
   internal_error: {
     status: 500,

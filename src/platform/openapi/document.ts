@@ -89,6 +89,10 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string }> = {
       "Missing scope, field not permitted, API access disabled, or the plan's cap on objects reached.",
   },
   '404': { name: 'NotFound', description: 'No such object in your account (or no such endpoint).' },
+  '408': {
+    name: 'RequestTimeout',
+    description: 'The request line and headers did not arrive within 60 seconds.',
+  },
   '409': {
     name: 'Conflict',
     description: 'The request conflicts with the current state.',
@@ -103,14 +107,23 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string }> = {
     name: 'TooManyRequests',
     description: 'Rate limit or daily write cap exceeded; retry after `Retry-After` seconds.',
   },
+  '431': {
+    name: 'RequestHeaderFieldsTooLarge',
+    description: 'The URL and headers together exceed 16 KiB.',
+  },
   '500': { name: 'InternalError', description: 'Unexpected error; quote the requestId to support.' },
 };
 
+/** Statuses Node's HTTP parser answers before the request is read: no version or rate limit applies yet. */
+const UNREAD_REQUEST_STATUSES: ReadonlySet<string> = new Set(['408', '431']);
+
 /**
- * Headers of an error response: the request id and version always; the rate-limit fields when the request was
- * counted (it had a key, or was refused with 401); 429 also says when to come back.
+ * Headers of an error response: the request id always; the version unless the request could not be read; the
+ * rate-limit fields when the request was counted (it had a key, or was refused with 401); 429 also says when to
+ * come back.
  */
 function errorHeaders(status: string): HeaderName[] {
+  if (UNREAD_REQUEST_STATUSES.has(status)) return ['X-Request-Id'];
   return status === '429'
     ? ['X-Request-Id', 'X-Api-Version', 'Retry-After', ...RATE_LIMIT_HEADERS]
     : ['X-Request-Id', 'X-Api-Version', ...RATE_LIMIT_HEADERS];

@@ -32,10 +32,14 @@ export interface OperationShape {
  * rules declare. The fuzzer (test/fuzz) fails on any code an operation answers with that is not listed here.
  */
 export function operationErrorCodes(op: OperationShape): ErrorCode[] {
+  // Node's HTTP parser refuses a request before any route is known (see platform/http/client-errors.ts): an
+  // unparseable request line is parameter_invalid, the other two are its own.
   const codes = new Set<ErrorCode>([
     'parameter_invalid',
     'invalid_api_version',
+    'request_timeout',
     'rate_limited',
+    'request_header_too_large',
     'internal_error',
   ]);
   // Every method but GET reads a body when one is sent, body schema or not (Fastify parses it before routing on).
