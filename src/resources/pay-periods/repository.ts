@@ -1,5 +1,6 @@
-import type { SelectQueryBuilder } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { toCount, toDbBoolean } from '../../db/columns.js';
+import { isPostgres } from '../../db/database.js';
 import type { Database, Db, PayPeriodRow } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
 
@@ -31,13 +32,35 @@ export async function findLatestPeriod(db: Db, accountId: string): Promise<PayPe
     .executeTakeFirst();
 }
 
-/** Inserts in the order given: callers pass oldest first so that the time-ordered ids sort like the dates. */
+/**
+ * Inserts in the order given: callers pass oldest first so that the time-ordered ids sort like the dates. A period
+ * whose start date is already stored is skipped rather than failing: two reads materialising under the same
+ * schedule add the same dates, and inside a PostgreSQL transaction a unique violation would abort the whole read.
+ */
 export async function insertPeriods(db: Db, rows: readonly PayPeriodRow[]): Promise<void> {
   if (rows.length > 0)
     await db
       .insertInto('pay_periods')
       .values([...rows])
+      .onConflict((conflict) => conflict.columns(['account_id', 'start_date']).doNothing())
       .execute();
+}
+
+/**
+ * Holds the account's pay periods still until the transaction ends: `shared` for reads that materialise periods and
+ * compute from them (they do not wait for one another), `exclusive` for a schedule change, which replaces them. On
+ * PostgreSQL a transaction-scoped advisory lock; on SQLite nothing more is needed, since every transaction there
+ * holds the database's write lock from its BEGIN IMMEDIATE, which keeps the other out just as well.
+ */
+export async function holdPayPeriods(db: Db, accountId: string, mode: 'shared' | 'exclusive'): Promise<void> {
+  if (!db.isTransaction) throw new Error('holdPayPeriods must run inside a transaction');
+  if (!isPostgres(db)) return;
+  const key = `punchclock.pay-periods:${accountId}`;
+  const lock =
+    mode === 'shared'
+      ? sql`select pg_advisory_xact_lock_shared(hashtext(${key}))`
+      : sql`select pg_advisory_xact_lock(hashtext(${key}))`;
+  await lock.execute(db);
 }
 
 export async function findPeriod(db: Db, accountId: string, id: string): Promise<PayPeriodRow | undefined> {

@@ -1,5 +1,5 @@
-import { isUniqueViolation } from '../../db/errors.js';
 import type { Db, PayPeriodRow } from '../../db/tables.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
@@ -15,18 +15,38 @@ import { PAY_PERIODS } from './resource.js';
 import { type PayPeriod, toPayPeriod } from './schema.js';
 
 /**
- * Makes sure the stored periods reach the one after the current period (see periodsToMaterialise), and returns
- * the schedule and today's local date it used. Two requests racing to add the same periods collide on the unique
- * (account, start date) index; the loser's periods are already there, so its error is dropped.
+ * Runs `work` in one transaction holding the account's pay periods (repo.holdPayPeriods, shared), which a schedule
+ * change takes exclusively: the change commits before the read or after it, never between its statements. Each
+ * statement otherwise saw whatever had committed by then, so a read could miss the current period it had just
+ * materialised (a 500), add periods of the replaced schedule, or create cards of a deleted period; retrying the
+ * lookup, or computing the period from one snapshot, would cover only the first. Cheap for a read: reads share the
+ * hold (one statement on PostgreSQL) and do not wait for one another. `work` must use the transaction it is given.
  */
-export async function materialisePayPeriods(
+export function holdingPayPeriods<T>(
   ctx: ServiceContext,
   accountId: string,
+  work: (trx: Db) => Promise<T>,
+): Promise<T> {
+  return inTransaction(ctx.database.db, async (trx) => {
+    await repo.holdPayPeriods(trx, accountId, 'shared');
+    return work(trx);
+  });
+}
+
+/**
+ * Makes sure the stored periods reach the one after the current period (see periodsToMaterialise), and returns
+ * the schedule and today's local date it used. Runs inside holdingPayPeriods, so the periods it adds follow the
+ * schedule still in force; two reads adding the same periods at once add the same dates, and the second's are
+ * skipped (see insertPeriods).
+ */
+async function materialisePayPeriods(
+  ctx: ServiceContext,
+  trx: Db,
+  accountId: string,
 ): Promise<{ schedule: AccountSchedule; today: string }> {
-  const db = ctx.database.db;
-  const schedule = await loadAccountSchedule(db, accountId);
+  const schedule = await loadAccountSchedule(trx, accountId);
   const today = localToday(ctx, schedule);
-  const latest = await repo.findLatestPeriod(db, accountId);
+  const latest = await repo.findLatestPeriod(trx, accountId);
   const missing = periodsToMaterialise(schedule, today, latest?.end_date ?? null);
   if (missing.length > 0) {
     const now = ctx.clock.now().toISOString();
@@ -41,11 +61,7 @@ export async function materialisePayPeriods(
       created_at: now,
       updated_at: now,
     }));
-    try {
-      await repo.insertPeriods(db, rows);
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
+    await repo.insertPeriods(trx, rows);
   }
   return { schedule, today };
 }
@@ -72,26 +88,40 @@ export async function listPayPeriods(
   filters: repo.PayPeriodFilters,
   page: PageRequest,
 ): Promise<Page<PayPeriod>> {
-  await materialisePayPeriods(ctx, accountId);
+  const rows = await holdingPayPeriods(ctx, accountId, async (trx) => {
+    await materialisePayPeriods(ctx, trx, accountId);
+    return repo.listPeriods(trx, accountId, filters, page);
+  });
   return pageOfObjects(
-    await repo.listPeriods(ctx.database.db, accountId, filters, page),
+    rows,
     page,
     (rows) => rows.map(toPayPeriod),
     () => repo.countPeriods(ctx.database.db, accountId, filters),
   );
 }
 
-/** The period containing today, materialising periods first. */
-export async function currentPayPeriodRow(ctx: ServiceContext, accountId: string): Promise<PayPeriodRow> {
-  const { today } = await materialisePayPeriods(ctx, accountId);
-  const row = await repo.findPeriodContaining(ctx.database.db, accountId, today);
+/** The period containing today, materialising periods first; `trx` runs inside holdingPayPeriods. */
+export async function findCurrentPayPeriodRow(
+  ctx: ServiceContext,
+  trx: Db,
+  accountId: string,
+): Promise<PayPeriodRow> {
+  const { today } = await materialisePayPeriods(ctx, trx, accountId);
+  const row = await repo.findPeriodContaining(trx, accountId, today);
   if (!row) throw new Error(`No pay period contains ${today} right after materialising them.`);
   return row;
 }
 
+/** The period containing today, materialising periods first. */
+export function currentPayPeriodRow(ctx: ServiceContext, accountId: string): Promise<PayPeriodRow> {
+  return holdingPayPeriods(ctx, accountId, (trx) => findCurrentPayPeriodRow(ctx, trx, accountId));
+}
+
 /**
  * Locks or unlocks a period. Both are idempotent: locking a locked period changes nothing (its lockedAt stays the
- * first lock's), and so does unlocking an unlocked one, so neither emits an event.
+ * first lock's), and so does unlocking an unlocked one, so neither emits an event. It holds the periods (shared)
+ * like a read: a schedule change checks that no period it replaces is locked, and a lock committed between that
+ * check and its delete would otherwise be deleted with the period.
  */
 export async function setPayPeriodLocked(
   ctx: ServiceContext,
@@ -101,6 +131,7 @@ export async function setPayPeriodLocked(
 ): Promise<PayPeriod> {
   const now = ctx.clock.now().toISOString();
   return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
+    await repo.holdPayPeriods(trx, accountId, 'shared');
     const before = toPayPeriod(await loadPayPeriodRow(trx, accountId, id));
     await repo.setPeriodLocked(trx, accountId, id, locked, now);
     const after = toPayPeriod(await loadPayPeriodRow(trx, accountId, id));

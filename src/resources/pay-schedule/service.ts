@@ -7,7 +7,7 @@ import { recordChange } from '../../platform/webhooks/outbox.js';
 import { localDateOf } from '../../shared/local-time.js';
 import { anchorProblem } from '../pay-periods/calendar.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
-import { deletePeriodsEndingFrom } from '../pay-periods/repository.js';
+import { deletePeriodsEndingFrom, holdPayPeriods } from '../pay-periods/repository.js';
 import { toPayPeriod } from '../pay-periods/schema.js';
 import { OVERTIME_PRESETS, type OvertimeRule, type OvertimeThresholds } from '../time-cards/overtime.js';
 import { deleteCardsOfPeriods } from '../time-cards/repository.js';
@@ -116,6 +116,10 @@ const END_OF_TIME = '9999-12-31';
  * Events: `pay_schedule.updated`, and `pay_period.deleted` for each replaced period (a client may have listed it).
  * Their time cards go with them unannounced: a card is computed from time entries and time off, and the
  * `pay_period.deleted` of its period already says it is gone.
+ *
+ * It holds the periods exclusively (see holdingPayPeriods) before reading the schedule it changes: reads that
+ * materialise periods or compute cards from them never see half of it, and two changes take turns instead of the
+ * second writing back what it read before the first committed.
  */
 export async function updatePaySchedule(
   ctx: ServiceContext,
@@ -124,6 +128,7 @@ export async function updatePaySchedule(
 ): Promise<PaySchedule> {
   const now = ctx.clock.now().toISOString();
   return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
+    await holdPayPeriods(trx, accountId, 'exclusive');
     const current = await loadAccountSchedule(trx, accountId);
     const next: AccountSchedule = {
       ...current,

@@ -27,13 +27,21 @@ export async function listCardsOfPeriod(
 /** Rows per statement: far below SQLite's bound-parameter limit, few statements for a thousand employees. */
 const INSERT_BATCH = 500;
 
-export async function insertCards(db: Db, rows: readonly TimeCardRow[]): Promise<void> {
+/**
+ * Inserts the cards and returns how many were new. A card another read inserted first is skipped rather than
+ * failing: inside a PostgreSQL transaction a unique violation would abort the whole read.
+ */
+export async function insertCards(db: Db, rows: readonly TimeCardRow[]): Promise<number> {
+  let inserted = 0;
   for (let offset = 0; offset < rows.length; offset += INSERT_BATCH) {
-    await db
+    const result = await db
       .insertInto('time_cards')
       .values(rows.slice(offset, offset + INSERT_BATCH))
-      .execute();
+      .onConflict((conflict) => conflict.columns(['account_id', 'pay_period_id', 'employee_id']).doNothing())
+      .executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
   }
+  return inserted;
 }
 
 /** Sets the approval; a card already in that state is left as it is. */

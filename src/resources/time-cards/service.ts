@@ -1,5 +1,4 @@
 import { fromDbBoolean } from '../../db/columns.js';
-import { isUniqueViolation } from '../../db/errors.js';
 import type { Db, PayPeriodRow, TimeCardRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
@@ -12,7 +11,7 @@ import { newId } from '../../shared/ids.js';
 import { listEmployeeStates } from '../employees/repository.js';
 import { workweekStart } from '../pay-periods/calendar.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
-import { currentPayPeriodRow, loadPayPeriodRow } from '../pay-periods/service.js';
+import { findCurrentPayPeriodRow, holdingPayPeriods, loadPayPeriodRow } from '../pay-periods/service.js';
 import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule } from '../pay-schedule/service.js';
 import { listEntriesOverlapping } from '../time-entries/repository.js';
@@ -157,21 +156,23 @@ function toTimeCard(inputs: PeriodInputs, row: TimeCardRow): TimeCard {
 
 /**
  * The card rows of a period for `due` employees: existing ones are kept (approvals live there), missing ones are
- * inserted. A concurrent request inserting the same cards trips the unique index; the rows are then re-read.
+ * inserted. A concurrent read inserting the same cards wins some of them (see insertCards); the rows are then
+ * re-read. Inserted in employee order, so two reads inserting the same cards take their row locks in one order.
  */
 async function ensureCards(
   ctx: ServiceContext,
+  trx: Db,
   accountId: string,
   periodId: string,
   due: readonly string[],
   employeeId?: string,
 ): Promise<TimeCardRow[]> {
-  const db = ctx.database.db;
-  const existing = await repo.listCardsOfPeriod(db, accountId, periodId, employeeId);
+  const existing = await repo.listCardsOfPeriod(trx, accountId, periodId, employeeId);
   const have = new Set(existing.map((row) => row.employee_id));
   const now = ctx.clock.now().toISOString();
   const missing: TimeCardRow[] = due
     .filter((id) => !have.has(id))
+    .sort()
     .map((id) => ({
       id: newId(TIME_CARDS),
       account_id: accountId,
@@ -183,32 +184,29 @@ async function ensureCards(
       updated_at: now,
     }));
   if (missing.length === 0) return existing;
-  try {
-    await repo.insertCards(db, missing);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    return repo.listCardsOfPeriod(db, accountId, periodId, employeeId);
-  }
+  const inserted = await repo.insertCards(trx, missing);
+  if (inserted < missing.length) return repo.listCardsOfPeriod(trx, accountId, periodId, employeeId);
   return [...existing, ...missing];
 }
 
 /**
- * Every card of one pay period (or one employee's), computed. Cards exist for every active employee and every
- * employee with time in the period; they are created on first computation. A constant number of queries whatever
- * the number of employees: the schedule, the period, the employees, the entries, the time off, the card rows and
- * the inserts of missing cards in batches.
+ * What the cards of one period (or one employee's) are computed from, and their rows. Cards exist for every active
+ * employee and every employee with time in the period; they are created on first computation. A constant number of
+ * queries whatever the number of employees: the schedule, the employees, the entries, the time off, the card rows
+ * and the inserts of missing cards in batches. `trx` runs inside holdingPayPeriods, so no schedule change replaces
+ * the period meanwhile and leaves cards of a deleted period behind.
  */
-export async function computePayPeriodCards(
+async function loadPeriodCards(
   ctx: ServiceContext,
+  trx: Db,
   accountId: string,
   period: PayPeriodRow,
   employeeId?: string,
-): Promise<TimeCard[]> {
-  const db = ctx.database.db;
-  const schedule = await loadAccountSchedule(db, accountId);
+): Promise<{ inputs: PeriodInputs; rows: TimeCardRow[] }> {
+  const schedule = await loadAccountSchedule(trx, accountId);
   const [inputs, employees] = await Promise.all([
-    loadPeriodInputs(ctx, db, schedule, period, employeeId),
-    listEmployeeStates(db, accountId, employeeId),
+    loadPeriodInputs(ctx, trx, schedule, period, employeeId),
+    listEmployeeStates(trx, accountId, employeeId),
   ]);
   const due = employees
     .filter((employee) => {
@@ -217,8 +215,30 @@ export async function computePayPeriodCards(
       return totals.workedSeconds > 0 || totals.ptoSeconds > 0;
     })
     .map((employee) => employee.id);
-  const rows = await ensureCards(ctx, accountId, period.id, due, employeeId);
+  return { inputs, rows: await ensureCards(ctx, trx, accountId, period.id, due, employeeId) };
+}
+
+/** Every card of the period `findPeriod` finds in the hold, computed once the hold is released. */
+async function computeCards(
+  ctx: ServiceContext,
+  accountId: string,
+  findPeriod: (trx: Db) => Promise<PayPeriodRow>,
+  employeeId?: string,
+): Promise<TimeCard[]> {
+  const { inputs, rows } = await holdingPayPeriods(ctx, accountId, async (trx) =>
+    loadPeriodCards(ctx, trx, accountId, await findPeriod(trx), employeeId),
+  );
   return rows.map((row) => toTimeCard(inputs, row));
+}
+
+/** Every card of one pay period (or one employee's), computed; 404 when a schedule change has replaced it. */
+export function computePayPeriodCards(
+  ctx: ServiceContext,
+  accountId: string,
+  period: PayPeriodRow,
+  employeeId?: string,
+): Promise<TimeCard[]> {
+  return computeCards(ctx, accountId, (trx) => loadPayPeriodRow(trx, accountId, period.id), employeeId);
 }
 
 /** Keyset paging over cards computed in memory (bounded by the account's employees): the same cursors as SQL lists. */
@@ -243,13 +263,19 @@ export async function listTimeCards(
   filters: TimeCardFilters,
   page: PageRequest,
 ): Promise<Page<TimeCard>> {
-  const period = filters.payPeriodId
-    ? await loadPayPeriodRow(ctx.database.db, accountId, filters.payPeriodId, 'payPeriodId')
-    : await currentPayPeriodRow(ctx, accountId);
+  const { payPeriodId } = filters;
   const since = filters.updatedSince;
-  const cards = (await computePayPeriodCards(ctx, accountId, period, filters.employeeId)).filter(
-    (card) => since === undefined || card.updatedAt >= since,
-  );
+  const cards = (
+    await computeCards(
+      ctx,
+      accountId,
+      (trx) =>
+        payPeriodId
+          ? loadPayPeriodRow(trx, accountId, payPeriodId, 'payPeriodId')
+          : findCurrentPayPeriodRow(ctx, trx, accountId),
+      filters.employeeId,
+    )
+  ).filter((card) => since === undefined || card.updatedAt >= since);
   return { ...pageOfCards(cards, page), countTotal: async () => cards.length };
 }
 
