@@ -56,6 +56,40 @@ export async function assertObjectsExist(
   if (missing !== undefined) throw notFound(error.noun, missing, error.param);
 }
 
+/** List filters that name an object by id (`?employeeId=`), with the table and noun of their 404. */
+const FILTER_OBJECTS = {
+  employeeId: { table: 'employees', noun: 'Employee' },
+  locationId: { table: 'locations', noun: 'Location' },
+} as const satisfies Record<string, { table: ReferencedTable; noun: string }>;
+
+export type ObjectFilter = keyof typeof FILTER_OBJECTS;
+
+/**
+ * 404 resource_not_found, `param` naming the filter, for the first list filter (in the order of FILTER_OBJECTS) that
+ * names no object of the account: an id of another account answers exactly as one that exists nowhere, and a list
+ * filtered on a typo is an error rather than an empty page. One query whatever the number of filters (a UNION ALL of
+ * primary-key probes, each with the account filter); none when no filter names an object. Cursors are not filters:
+ * they stay positional.
+ */
+export async function assertFilterObjectsExist(
+  db: Db,
+  accountId: string,
+  filters: Partial<Record<ObjectFilter, string | undefined>>,
+): Promise<void> {
+  const named = (Object.keys(FILTER_OBJECTS) as ObjectFilter[]).flatMap((param) => {
+    const id = filters[param];
+    return id ? [{ param, id, ...FILTER_OBJECTS[param] }] : [];
+  });
+  const [first, ...rest] = named.map(({ table, id }) =>
+    db.selectFrom(table).select('id').where('account_id', '=', accountId).where('id', '=', id),
+  );
+  if (!first) return;
+  const found = await rest.reduce((query, probe) => query.unionAll(probe), first).execute();
+  const existing = new Set(found.map((row) => row.id));
+  const missing = named.find((filter) => !existing.has(filter.id));
+  if (missing) throw notFound(missing.noun, missing.id, missing.param);
+}
+
 /** The first reference that points at `id` in the account, if any (at most one indexed probe per reference). */
 async function firstReferenceTo(
   db: Db,

@@ -7,7 +7,9 @@
  *
  * For every operation, each run picks which of A's objects to name, where it sits among B's own ids in an array, the
  * API version, and whether B calls with its full-access key or a key holding only the operation's scope. Then:
- * - a path naming A's object is 404 resource_not_found; a body naming one is 404 or 400, in the error envelope;
+ * - a path naming A's object is 404 resource_not_found, and so is a list filter naming one (`?employeeId=`, `param`
+ *   the filter); a body naming one is 404 or 400; all in the error envelope. A cursor (`startingAfter`,
+ *   `endingBefore`) naming one is positional: it answers whatever an unknown cursor answers;
  * - every answer (queries included) is the answer to an id that exists nowhere, word for word once the two ids are
  *   swapped: nothing tells B that A's id exists;
  * - no answer holds any id of A's other than the one B sent;
@@ -54,6 +56,9 @@ type Json = Record<string, unknown>;
 
 /** Runs per operation in `npm test`: each tries every place of the operation that takes an id. */
 const RUNS = propertyRuns(3);
+
+/** Query parameters that take an id as a position in the list, not as an object to filter on. */
+const CURSORS: ReadonlySet<string> = new Set(['startingAfter', 'endingBefore']);
 
 /** One place of an operation that takes an id. */
 type Site =
@@ -270,6 +275,15 @@ async function checkSite(
   if (site.kind === 'path' && (theirs.status !== 404 || error?.code !== 'resource_not_found')) {
     findings.push(
       `${where}: expected 404 resource_not_found, got ${theirs.status} ${theirs.raw.slice(0, 300)}`,
+    );
+  }
+  if (
+    site.kind === 'query' &&
+    !CURSORS.has(site.name) &&
+    (theirs.status !== 404 || error?.code !== 'resource_not_found' || error.param !== site.name)
+  ) {
+    findings.push(
+      `${where}: expected 404 resource_not_found with param ${site.name}, got ${theirs.status} ${theirs.raw.slice(0, 300)}`,
     );
   }
   if (site.kind === 'body' && theirs.status !== 404 && theirs.status !== 400) {

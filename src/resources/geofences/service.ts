@@ -2,12 +2,13 @@ import { toDbBoolean } from '../../db/columns.js';
 import type { Db, GeofenceRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
-import { listing } from '../../platform/pagination/respond.js';
+import type { PageRequest } from '../../platform/pagination/keyset.js';
+import { listing, type Page } from '../../platform/pagination/respond.js';
 import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { GEOFENCE_EMPLOYEES, linkedIds, removeAllLinks, replaceLinks } from '../employees/links.js';
-import { assertNotReferenced, assertObjectsExist } from '../references.js';
+import { assertFilterObjectsExist, assertNotReferenced, assertObjectsExist } from '../references.js';
 import * as repo from './repository.js';
 import { GEOFENCES } from './resource.js';
 import { type CreateGeofenceInput, type Geofence, toGeofence, type UpdateGeofenceInput } from './schema.js';
@@ -63,10 +64,20 @@ export function getGeofence(ctx: ServiceContext, accountId: string, id: string):
   return read(ctx.database.db, accountId, id);
 }
 
-/** The account's geofences matching the filters, newest first. */
-export const listGeofences = listing(repo.listGeofences, repo.countGeofences, (rows, db, accountId) =>
+const pageOfGeofences = listing(repo.listGeofences, repo.countGeofences, (rows, db, accountId) =>
   toGeofences(db, accountId, rows),
 );
+
+/** The account's geofences matching the filters, newest first; 404 when `locationId` is no location of the account. */
+export async function listGeofences(
+  ctx: ServiceContext,
+  accountId: string,
+  filters: repo.GeofenceFilters,
+  page: PageRequest,
+): Promise<Page<Geofence>> {
+  await assertFilterObjectsExist(ctx.database.db, accountId, { locationId: filters.locationId });
+  return pageOfGeofences(ctx, accountId, filters, page);
+}
 
 export async function createGeofence(
   ctx: ServiceContext,

@@ -3,14 +3,15 @@ import type { ClockStatus, Db, EmployeeRow, PunchRow, PunchType, TimeEntryRow } 
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { assertNotInFuture, parseInstant, secondsBetween } from '../../platform/http/instants.js';
-import { listing } from '../../platform/pagination/respond.js';
+import type { PageRequest } from '../../platform/pagination/keyset.js';
+import { listing, type Page } from '../../platform/pagination/respond.js';
 import { createdEvent, domainEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import type { Coordinates } from '../../shared/geo.js';
 import { newId } from '../../shared/ids.js';
 import { findLocation } from '../locations/repository.js';
 import { assertTimeUnlocked } from '../pay-periods/locks.js';
-import { assertReferencesExist } from '../references.js';
+import { assertFilterObjectsExist, assertReferencesExist } from '../references.js';
 import { lockNamedEmployee, setClockStatus } from '../time-entries/clock-state.js';
 import * as timeEntryRepo from '../time-entries/repository.js';
 import { TIME_ENTRIES } from '../time-entries/resource.js';
@@ -219,5 +220,16 @@ export async function getPunch(ctx: ServiceContext, accountId: string, id: strin
   return toPunch(row);
 }
 
-/** The account's punches matching the filters, newest first. */
-export const listPunches = listing(repo.listPunches, repo.countPunches, (rows) => rows.map(toPunch));
+const pageOfPunches = listing(repo.listPunches, repo.countPunches, (rows) => rows.map(toPunch));
+
+/** The account's punches matching the filters, newest first; 404 when a filter names no object of the account. */
+export async function listPunches(
+  ctx: ServiceContext,
+  accountId: string,
+  filters: repo.PunchFilters,
+  page: PageRequest,
+): Promise<Page<Punch>> {
+  const { employeeId, locationId } = filters;
+  await assertFilterObjectsExist(ctx.database.db, accountId, { employeeId, locationId });
+  return pageOfPunches(ctx, accountId, filters, page);
+}

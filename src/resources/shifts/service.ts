@@ -14,7 +14,7 @@ import {
 import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { findEmployee } from '../employees/repository.js';
-import { assertReferencesExist } from '../references.js';
+import { assertFilterObjectsExist, assertReferencesExist } from '../references.js';
 import * as repo from './repository.js';
 import { SHIFTS } from './resource.js';
 import {
@@ -87,6 +87,8 @@ export async function listShifts(
     ...parseTimeRange(query),
     updatedSince: parseOptionalInstant(query.updatedSince, 'updatedSince'),
   };
+  const { employeeId, locationId } = filters;
+  await assertFilterObjectsExist(ctx.database.db, accountId, { employeeId, locationId });
   return pageOfObjects(
     await repo.listShifts(ctx.database.db, accountId, filters, page),
     page,

@@ -14,6 +14,7 @@ import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import { findCurrentPayPeriodRow, holdingPayPeriods, loadPayPeriodRow } from '../pay-periods/service.js';
 import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule } from '../pay-schedule/service.js';
+import { assertFilterObjectsExist } from '../references.js';
 import { listEntriesOverlapping } from '../time-entries/repository.js';
 import { listApprovedTimeOff } from '../time-off/repository.js';
 import {
@@ -263,17 +264,21 @@ export async function listTimeCards(
   filters: TimeCardFilters,
   page: PageRequest,
 ): Promise<Page<TimeCard>> {
-  const { payPeriodId } = filters;
+  const { payPeriodId, employeeId } = filters;
   const since = filters.updatedSince;
   const cards = (
     await computeCards(
       ctx,
       accountId,
-      (trx) =>
-        payPeriodId
-          ? loadPayPeriodRow(trx, accountId, payPeriodId, 'payPeriodId')
-          : findCurrentPayPeriodRow(ctx, trx, accountId),
-      filters.employeeId,
+      async (trx) => {
+        const period = payPeriodId
+          ? await loadPayPeriodRow(trx, accountId, payPeriodId, 'payPeriodId')
+          : await findCurrentPayPeriodRow(ctx, trx, accountId);
+        // An unknown employee is a 404 (param employeeId), not an empty list: after the period, in filter order.
+        await assertFilterObjectsExist(trx, accountId, { employeeId });
+        return period;
+      },
+      employeeId,
     )
   ).filter((card) => since === undefined || card.updatedAt >= since);
   return { ...pageOfCards(cards, page), countTotal: async () => cards.length };

@@ -8,6 +8,7 @@ import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { findEmployee } from '../employees/repository.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
+import { assertFilterObjectsExist } from '../references.js';
 import * as repo from './repository.js';
 import { TIME_OFF } from './resource.js';
 import { type CreateTimeOffInput, type TimeOff, toTimeOff } from './schema.js';
@@ -31,6 +32,7 @@ export async function listTimeOff(
   page: PageRequest,
 ): Promise<Page<TimeOff>> {
   checkRange(filters);
+  await assertFilterObjectsExist(ctx.database.db, accountId, { employeeId: filters.employeeId });
   return pageOfObjects(
     await repo.listTimeOff(ctx.database.db, accountId, filters, page),
     page,

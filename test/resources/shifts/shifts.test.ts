@@ -336,7 +336,12 @@ describeEachDialect('shift filters', ({ t, account }) => {
     assert.deepEqual(await names(`published=false&locationId=${refs.locationId}&to=2026-11-03T00:00:00Z`), [
       'late',
     ]);
-    assert.deepEqual(await names(`employeeId=${newId(EMPLOYEES)}`), []);
+    // An employee the account does not have is a 404, not an empty list (test/resources/list-filter-ids.test.ts).
+    const unknown = await call<ErrorBody>(t, 'GET', `/v1/shifts?employeeId=${newId(EMPLOYEES)}`, {
+      key: account.key,
+    });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.error.param, 'employeeId');
   });
 
   test('bad filters are refused with the parameter named', async () => {
