@@ -6,6 +6,8 @@ import * as webhooks from './0004-webhooks.js';
 import * as portal from './0005-portal.js';
 import * as webhookPermissions from './0006-webhook-permissions.js';
 import * as rateLimitCounters from './0007-rate-limit-counters.js';
+import * as webhookDeliveryEndpointFk from './0008-webhook-delivery-endpoint-fk.js';
+import * as webhookDispatchIndexes from './0009-webhook-dispatch-indexes.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +18,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-portal': portal,
   '0006-webhook-permissions': webhookPermissions,
   '0007-rate-limit-counters': rateLimitCounters,
+  '0008-webhook-delivery-endpoint-fk': webhookDeliveryEndpointFk,
+  '0009-webhook-dispatch-indexes': webhookDispatchIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

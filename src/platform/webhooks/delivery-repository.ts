@@ -12,7 +12,7 @@ import type {
   WebhookEndpointRow,
 } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../pagination/keyset.js';
-import { lockEnabledEndpointUnlessLocked } from './endpoint-repository.js';
+import { lockEnabledEndpointUnlessLocked, lockEndpointsForDeliveries } from './endpoint-repository.js';
 
 /**
  * The webhook_deliveries and webhook_attempts tables: the dispatcher's queries, and the deliveries API's.
@@ -187,28 +187,62 @@ export async function insertAttempt(db: Db, row: WebhookAttemptsTable): Promise<
   await db.insertInto('webhook_attempts').values(row).execute();
 }
 
+/** Where an attempt leaves its delivery: done, failed for good, or pending again at its next retry. */
 export type DeliveryOutcome = Pick<
   WebhookDeliveriesTable,
-  'status' | 'attempt_count' | 'next_attempt_at' | 'last_status_code' | 'last_error' | 'updated_at'
+  'status' | 'next_attempt_at' | 'last_status_code' | 'last_error'
 >;
 
+/** A delivery whose attempt is being recorded, as it is now. */
+export interface AttemptedDelivery {
+  readonly attemptCount: number;
+  /** Whether the delivery is still under the claim the attempt was made on. */
+  readonly claimHeld: boolean;
+}
+
 /**
- * Writes an attempt's outcome and releases the claim — unless the delivery is no longer under this claim (the API
- * replayed it meanwhile, or the endpoint was disabled): then what happened since wins. Returns whether it wrote.
+ * The delivery whose attempt is being recorded, locked on PostgreSQL until the transaction ends (SQLite runs one
+ * write transaction at a time): what it reads — the count, the claim — stays true until the attempt is written.
+ * Locked after its endpoint (lockEndpointRow), the order of every transaction that locks both. Undefined when the
+ * delivery is gone.
  */
-export async function settleDelivery(
-  db: Db,
+export async function lockAttemptedDelivery(
+  trx: Db,
   delivery: Pick<ClaimedDelivery, 'accountId' | 'id' | 'claimUntil'>,
-  outcome: DeliveryOutcome,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('webhook_deliveries')
-    .set({ ...outcome, claimed_until: null })
+): Promise<AttemptedDelivery | undefined> {
+  const row = await trx
+    .selectFrom('webhook_deliveries')
+    .select(['attempt_count', 'claimed_until'])
     .where('account_id', '=', delivery.accountId)
     .where('id', '=', delivery.id)
-    .where('claimed_until', '=', delivery.claimUntil)
+    .$if(isPostgres(trx), (qb) => qb.forNoKeyUpdate())
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return row && { attemptCount: row.attempt_count, claimHeld: row.claimed_until === delivery.claimUntil };
+}
+
+/**
+ * Counts one more attempt of the delivery — every attempt that was made is counted, as it has its attempt row — and,
+ * when `outcome` is given, writes it and releases the claim. The dispatcher gives it only while the delivery is still
+ * under the attempt's claim: when the API replayed the delivery meanwhile (or its endpoint was disabled), what
+ * happened since wins, and the replay still goes out. Runs after lockAttemptedDelivery, in its transaction.
+ */
+export async function settleDelivery(
+  trx: Db,
+  delivery: Pick<ClaimedDelivery, 'accountId' | 'id'>,
+  attemptCount: number,
+  outcome: DeliveryOutcome | null,
+  now: string,
+): Promise<void> {
+  await trx
+    .updateTable('webhook_deliveries')
+    .set({
+      attempt_count: attemptCount,
+      updated_at: now,
+      ...(outcome ? { ...outcome, claimed_until: null } : {}),
+    })
+    .where('account_id', '=', delivery.accountId)
+    .where('id', '=', delivery.id)
+    .execute();
 }
 
 /** A disabled endpoint receives nothing more: what was still pending for it fails, claimed or not. */
@@ -246,7 +280,10 @@ export async function insertDeliveries(db: Db, rows: readonly WebhookDeliveryRow
   if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
 }
 
-/** The endpoint's deliveries and their attempts: nothing can reach them once the endpoint is gone. */
+/**
+ * The endpoint's deliveries and their attempts: nothing can reach them once the endpoint is gone. Runs after
+ * lockEndpointForDeletion, which waited for every transaction writing deliveries to it, so theirs are deleted too.
+ */
 export async function deleteDeliveriesOfEndpoint(
   db: Db,
   accountId: string,
@@ -291,8 +328,15 @@ function withEventType(query: ReturnType<typeof deliveriesOf>) {
   return query.selectAll('webhook_deliveries').select('events.type as event_type');
 }
 
-export async function insertDelivery(db: Db, row: WebhookDeliveryRow): Promise<void> {
-  await db.insertInto('webhook_deliveries').values(row).execute();
+/**
+ * Inserts one delivery, unless its endpoint is gone or being deleted (see lockEndpointsForDeliveries, which the
+ * outbox's deliveries go through too); returns whether it did. Runs in a transaction.
+ */
+export async function insertDelivery(trx: Db, row: WebhookDeliveryRow): Promise<boolean> {
+  const [open] = await lockEndpointsForDeliveries(trx, row.account_id, [row.endpoint_id]);
+  if (open === undefined) return false;
+  await trx.insertInto('webhook_deliveries').values(row).execute();
+  return true;
 }
 
 export async function findDelivery(

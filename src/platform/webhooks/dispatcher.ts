@@ -9,6 +9,7 @@ import {
   endpointsWithDueDeliveries,
   insertAttempt,
   loadClaimedDeliveries,
+  lockAttemptedDelivery,
   settleDelivery,
 } from './delivery-repository.js';
 import { type AttemptVerdict, applyAttemptVerdict } from './endpoint-health.js';
@@ -62,9 +63,9 @@ export interface DispatchRound {
 /**
  * Sends webhook deliveries from the outbox (DESIGN §3.10). Any number of dispatchers, in any number of processes,
  * may run against one PostgreSQL database: deliveries are claimed for a limited time (see `claimDueDeliveries`),
- * every attempt is recorded, and the outcome of an attempt is written only while its claim still holds. Delivery is
- * at least once: a process that dies mid-attempt leaves a claim that expires, and the delivery is sent again —
- * receivers deduplicate on `webhook-id`, the event id.
+ * every attempt is recorded and counted, and the outcome of an attempt is written only while its claim still holds.
+ * Delivery is at least once: a process that dies mid-attempt leaves a claim that expires, and the delivery is sent
+ * again — receivers deduplicate on `webhook-id`, the event id.
  */
 export class WebhookDispatcher {
   readonly #db: Db;
@@ -262,6 +263,8 @@ export class WebhookDispatcher {
       const endpoint = await lockEndpointRow(trx, delivery.accountId, delivery.endpoint.id);
       // Deleted while this attempt was on the wire: its deliveries and attempts went with it; record nothing.
       if (!endpoint) return;
+      const current = await lockAttemptedDelivery(trx, delivery);
+      if (!current) return;
       await insertAttempt(trx, {
         id: newId(WEBHOOK_ATTEMPTS),
         account_id: delivery.accountId,
@@ -272,21 +275,19 @@ export class WebhookDispatcher {
         response_body: response.body,
         error: response.error,
       });
-      await settleDelivery(trx, delivery, this.#outcome(delivery, response, verdict));
+      // Counted from the row, not from the claim: another attempt (of a replay) may have been counted meanwhile.
+      const attempts = current.attemptCount + 1;
+      const outcome = current.claimHeld ? this.#outcome(attempts, response, verdict) : null;
+      await settleDelivery(trx, delivery, attempts, outcome, this.#clock.now().toISOString());
       await applyAttemptVerdict(trx, this.#outbox, endpoint, verdict);
     });
     return verdict;
   }
 
-  /** Where the delivery goes after this attempt: done, failed for good, or pending again at the next retry. */
-  #outcome(delivery: ClaimedDelivery, response: WebhookResponse, verdict: AttemptVerdict): DeliveryOutcome {
+  /** Where the delivery goes after its `attempts`-th attempt: done, failed for good, or pending again later. */
+  #outcome(attempts: number, response: WebhookResponse, verdict: AttemptVerdict): DeliveryOutcome {
     const now = this.#clock.now();
-    const attempts = delivery.attemptCount + 1;
-    const common = {
-      attempt_count: attempts,
-      last_status_code: response.statusCode,
-      updated_at: now.toISOString(),
-    };
+    const common = { last_status_code: response.statusCode };
     if (verdict === 'succeeded') {
       return { ...common, status: 'succeeded', next_attempt_at: null, last_error: null };
     }

@@ -96,12 +96,18 @@ export async function updateEndpoint(
     .execute();
 }
 
-/** Deletes the endpoint row; its deliveries and their attempts go first (deleteDeliveriesOfEndpoint). */
+/**
+ * Deletes the endpoint row; its deliveries and their attempts go first (deleteDeliveriesOfEndpoint), and the foreign
+ * key takes any other delivery of it. Runs after lockEndpointForDeletion.
+ */
 export async function deleteEndpoint(db: Db, accountId: string, id: string): Promise<void> {
   await db.deleteFrom('webhook_endpoints').where('account_id', '=', accountId).where('id', '=', id).execute();
 }
 
-/** The account's enabled endpoints, with what they subscribe to: who gets a delivery of a new event. */
+/**
+ * The account's enabled endpoints, with what they subscribe to: who gets a delivery of a new event. Read by the
+ * outbox once it holds the account's event lock, then narrowed by lockEndpointsForDeliveries.
+ */
 export async function listEnabledEndpoints(
   db: Db,
   accountId: string,
@@ -115,8 +121,35 @@ export async function listEnabledEndpoints(
 }
 
 /**
- * Locks the enabled endpoint for a dispatcher's claim, on PostgreSQL `FOR UPDATE SKIP LOCKED`: true when this
- * transaction holds it, false when it is disabled, gone, or another dispatcher is claiming for it right now.
+ * Of these endpoints, those a delivery may still be written for, returned in the given order; on PostgreSQL each is
+ * locked `FOR KEY SHARE` until the transaction ends. An endpoint being deleted holds its row `FOR UPDATE` (see
+ * lockEndpointForDeletion): it is skipped, not waited for, as its deletion would take the delivery with it — and the
+ * writer here holds the account's event lock, which the deletion needs to record its own event, so waiting could
+ * only deadlock. Once locked here, an endpoint's deletion waits for this transaction and then deletes what it wrote.
+ * `FOR KEY SHARE` does not conflict with the `FOR NO KEY UPDATE` of claims, attempts and changes (lockEndpointRow).
+ * SQLite runs one write transaction at a time: there, this only leaves out endpoints that no longer exist.
+ */
+export async function lockEndpointsForDeliveries(
+  trx: Db,
+  accountId: string,
+  endpointIds: readonly string[],
+): Promise<string[]> {
+  if (endpointIds.length === 0) return [];
+  const locked = await trx
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...new Set(endpointIds)])
+    .$if(isPostgres(trx), (qb) => qb.forKeyShare().skipLocked())
+    .execute();
+  const ids = new Set(locked.map((row) => row.id));
+  return endpointIds.filter((id) => ids.has(id));
+}
+
+/**
+ * Locks the enabled endpoint for a dispatcher's claim, on PostgreSQL `FOR NO KEY UPDATE SKIP LOCKED`: true when this
+ * transaction holds it, false when it is disabled, gone, being deleted, or locked by another dispatcher claiming for
+ * it or recording an attempt, or by a change of it, right now.
  */
 export async function lockEnabledEndpointUnlessLocked(
   trx: Db,
@@ -129,17 +162,37 @@ export async function lockEnabledEndpointUnlessLocked(
     .where('account_id', '=', accountId)
     .where('id', '=', endpointId)
     .where('status', '=', 'enabled')
-    .$if(isPostgres(trx), (qb) => qb.forUpdate().skipLocked())
+    .$if(isPostgres(trx), (qb) => qb.forNoKeyUpdate().skipLocked())
     .executeTakeFirst();
   return locked !== undefined;
 }
 
 /**
- * The endpoint of a delivery whose outcome is being written, locked on PostgreSQL until the transaction ends: the
- * outcomes of its concurrent deliveries then judge its health one after another. Locked before any delivery row,
- * the order the claim takes too, so the two never deadlock.
+ * The endpoint of a delivery whose outcome is being written, or of a change, locked on PostgreSQL until the
+ * transaction ends: the outcomes of its concurrent deliveries then judge its health one after another. Locked before
+ * any delivery row, the order the claim takes too, so the two never deadlock. `FOR NO KEY UPDATE`, not `FOR UPDATE`:
+ * it waits for none of the transactions writing deliveries to the endpoint, and they wait for none of these.
  */
 export async function lockEndpointRow(
+  trx: Db,
+  accountId: string,
+  endpointId: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return trx
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', endpointId)
+    .$if(isPostgres(trx), (qb) => qb.forNoKeyUpdate())
+    .executeTakeFirst();
+}
+
+/**
+ * The endpoint about to be deleted, locked on PostgreSQL `FOR UPDATE` until the transaction ends: this waits for the
+ * transactions that are writing deliveries to it (lockEndpointsForDeliveries) to commit, so that deleting its
+ * deliveries next deletes theirs too, and makes those that come later leave it out.
+ */
+export async function lockEndpointForDeletion(
   trx: Db,
   accountId: string,
   endpointId: string,

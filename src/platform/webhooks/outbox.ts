@@ -11,7 +11,11 @@ import type { ResourceRegistry } from '../descriptors/registry.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
 import { PING } from './catalogue.js';
 import { insertDeliveries } from './delivery-repository.js';
-import { endpointPermissions, listEnabledEndpoints } from './endpoint-repository.js';
+import {
+  endpointPermissions,
+  listEnabledEndpoints,
+  lockEndpointsForDeliveries,
+} from './endpoint-repository.js';
 import { WEBHOOK_DELIVERIES } from './endpoints/resource.js';
 import { insertEvents, lastEventId } from './event-repository.js';
 import { EVENTS } from './events/resource.js';
@@ -64,9 +68,9 @@ export function recordChange<T>(
 
 /**
  * Writes events into the outbox, with one pending delivery per enabled endpoint subscribed to each and allowed to
- * read it (see `receives`). Must run in the
- * transaction of the change itself: a committed change always has its events and deliveries, a rolled-back change
- * never does. Calling it outside a transaction is a programming error and throws.
+ * read it (see `receives`), but none to an endpoint being deleted right now (see lockEndpointsForDeliveries). Must
+ * run in the transaction of the change itself: a committed change always has its events and deliveries, a
+ * rolled-back change never does. Calling it outside a transaction is a programming error and throws.
  */
 export async function emitEvents(
   trx: Db,
@@ -100,12 +104,19 @@ export async function emitEvents(
   await insertEvents(trx, rows);
 
   const endpoints = await listEnabledEndpoints(trx, accountId);
-  const deliveries = rows.flatMap((row, index) =>
+  const wanted = rows.flatMap((row, index) =>
     endpoints
       .filter((endpoint) => receives(outbox.resources, endpoint, events[index] as EventInput))
       .map((endpoint) => pendingDelivery(accountId, endpoint.id, row.id, now)),
   );
-  await insertDeliveries(trx, deliveries);
+  // None to an endpoint whose deletion is under way: it may have deleted its deliveries already.
+  const open = new Set(
+    await lockEndpointsForDeliveries(trx, accountId, [...new Set(wanted.map((d) => d.endpoint_id))]),
+  );
+  await insertDeliveries(
+    trx,
+    wanted.filter((delivery) => open.has(delivery.endpoint_id)),
+  );
   return rows.map((row) => row.id);
 }
 

@@ -241,13 +241,19 @@ export async function updateWebhookEndpoint(
   return toWebhookEndpoint(row);
 }
 
+/**
+ * Deletes the endpoint with its deliveries and their attempts. The endpoint is locked for deletion first (on
+ * PostgreSQL): transactions writing deliveries to it commit before its deliveries are deleted, and later ones leave
+ * it out, so none outlives it.
+ */
 export async function deleteWebhookEndpoint(
   ctx: ServiceContext,
   accountId: string,
   id: string,
 ): Promise<void> {
   await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
-    const row = await loadForChange(trx, accountId, id);
+    const row = await repo.lockEndpointForDeletion(trx, accountId, id);
+    if (!row) throw notFound('Webhook endpoint', id);
     await deliveries.deleteDeliveriesOfEndpoint(trx, accountId, id);
     await repo.deleteEndpoint(trx, accountId, id);
     return { result: undefined, events: [deletedEvent(toWebhookEndpoint(row))] };
