@@ -282,7 +282,7 @@ export async function insertDeliveries(db: Db, rows: readonly WebhookDeliveryRow
 
 /**
  * The endpoint's deliveries and their attempts: nothing can reach them once the endpoint is gone. Runs after
- * lockEndpointForDeletion, which waited for every transaction writing deliveries to it, so theirs are deleted too.
+ * lockEndpointAgainstDeliveries, which waited for every transaction writing deliveries to it, so theirs are deleted too.
  */
 export async function deleteDeliveriesOfEndpoint(
   db: Db,

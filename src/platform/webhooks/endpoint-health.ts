@@ -1,7 +1,7 @@
 import type { Db, WebhookEndpointRow } from '../../db/tables.js';
 import { domainEvent, updatedEvent } from './change-events.js';
 import { failPendingDeliveries } from './delivery-repository.js';
-import { updateEndpointHealth } from './endpoint-repository.js';
+import { lockEndpointAgainstDeliveries, updateEndpointHealth } from './endpoint-repository.js';
 import { WEBHOOK_ENDPOINTS } from './endpoints/resource.js';
 import { toWebhookEndpoint } from './endpoints/schema.js';
 import { emitEvents, type OutboxContext } from './outbox.js';
@@ -53,6 +53,8 @@ async function disable(
   const now = outbox.clock.now().toISOString();
   const change = { status: 'disabled', disabled_reason: reason, updated_at: now } as const;
   await updateEndpointHealth(trx, endpoint, change);
+  // Waits for the transactions writing deliveries to it, so theirs fail too; later ones leave it out.
+  await lockEndpointAgainstDeliveries(trx, endpoint.account_id, endpoint.id);
   await failPendingDeliveries(
     trx,
     endpoint.account_id,

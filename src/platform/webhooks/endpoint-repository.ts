@@ -121,11 +121,13 @@ export async function listEnabledEndpoints(
 }
 
 /**
- * Of these endpoints, those a delivery may still be written for, returned in the given order; on PostgreSQL each is
- * locked `FOR KEY SHARE` until the transaction ends. An endpoint being deleted holds its row `FOR UPDATE` (see
- * lockEndpointForDeletion): it is skipped, not waited for, as its deletion would take the delivery with it — and the
- * writer here holds the account's event lock, which the deletion needs to record its own event, so waiting could
- * only deadlock. Once locked here, an endpoint's deletion waits for this transaction and then deletes what it wrote.
+ * Of these endpoints, those a delivery may still be written for (enabled, as they are now: one disabled since the
+ * writer listed it is left out), returned in the given order; on PostgreSQL each is locked `FOR KEY SHARE` until
+ * the transaction ends. An endpoint being deleted or disabled holds its row `FOR UPDATE` (see
+ * lockEndpointAgainstDeliveries): it is skipped, not waited for, as its deletion or disabling would take the delivery
+ * with it — and the writer here holds the account's event lock, which the change needs to record its own event, so
+ * waiting could only deadlock. Once locked here, an endpoint's deletion or disabling waits for this transaction and
+ * then deletes or fails what it wrote.
  * `FOR KEY SHARE` does not conflict with the `FOR NO KEY UPDATE` of claims, attempts and changes (lockEndpointRow).
  * SQLite runs one write transaction at a time: there, this only leaves out endpoints that no longer exist.
  */
@@ -140,6 +142,7 @@ export async function lockEndpointsForDeliveries(
     .select('id')
     .where('account_id', '=', accountId)
     .where('id', 'in', [...new Set(endpointIds)])
+    .where('status', '=', 'enabled')
     .$if(isPostgres(trx), (qb) => qb.forKeyShare().skipLocked())
     .execute();
   const ids = new Set(locked.map((row) => row.id));
@@ -188,11 +191,11 @@ export async function lockEndpointRow(
 }
 
 /**
- * The endpoint about to be deleted, locked on PostgreSQL `FOR UPDATE` until the transaction ends: this waits for the
- * transactions that are writing deliveries to it (lockEndpointsForDeliveries) to commit, so that deleting its
- * deliveries next deletes theirs too, and makes those that come later leave it out.
+ * The endpoint about to be deleted or disabled, locked on PostgreSQL `FOR UPDATE` until the transaction ends: this
+ * waits for the transactions that are writing deliveries to it (lockEndpointsForDeliveries) to commit, so that
+ * deleting or failing its pending deliveries next takes theirs too, and makes those that come later leave it out.
  */
-export async function lockEndpointForDeletion(
+export async function lockEndpointAgainstDeliveries(
   trx: Db,
   accountId: string,
   endpointId: string,

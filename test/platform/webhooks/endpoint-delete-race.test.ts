@@ -9,8 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type Kysely, Migrator, sql } from 'kysely';
+import { type Kysely, Migrator } from 'kysely';
 import type { Dialect } from '../../../src/db/database.js';
 import { openDatabase } from '../../../src/db/database.js';
 import { migrationProvider } from '../../../src/db/migrations/index.js';
@@ -18,15 +17,16 @@ import type { Database, Db, WebhookDeliveryRow } from '../../../src/db/tables.js
 import { deleteDeliveriesOfEndpoint } from '../../../src/platform/webhooks/delivery-repository.js';
 import {
   deleteEndpoint,
-  lockEndpointForDeletion,
+  lockEndpointAgainstDeliveries,
 } from '../../../src/platform/webhooks/endpoint-repository.js';
 import { deleteWebhookEndpoint } from '../../../src/platform/webhooks/endpoints/service.js';
 import { emitEvents, pendingDelivery } from '../../../src/platform/webhooks/outbox.js';
 import { EMPLOYEES } from '../../../src/resources/employees/resource.js';
 import { RESOURCES } from '../../../src/resources/registry.js';
 import { newId } from '../../../src/shared/ids.js';
-import { call, createTestAccount, createTestApp, serviceContext, type TestApp } from '../../helpers/app.js';
+import { call, createTestAccount, createTestApp, serviceContext } from '../../helpers/app.js';
 import { DIALECTS, withSchemaLock } from '../../helpers/dialects.js';
+import { interleave } from '../../helpers/interleave.js';
 import { deliveriesOf, insertEndpoint } from '../../helpers/webhooks.js';
 
 /** Deliveries whose endpoint does not exist. */
@@ -38,61 +38,6 @@ async function orphans(db: Db): Promise<string[]> {
     .where('e.id', 'is', null)
     .execute();
   return rows.map((row) => row.id);
-}
-
-/**
- * Runs `first` in a transaction and `second` beside it. On PostgreSQL `first`'s transaction stays open until `second`
- * waits for one of its locks (or finishes without waiting), then commits; on SQLite `first` commits before `second`
- * starts. Resolves to what `second` returned, and whether it waited for `first` (always false on SQLite).
- */
-async function interleave<T>(
-  t: TestApp,
-  dialect: Dialect,
-  first: (trx: Db) => Promise<unknown>,
-  second: () => Promise<T>,
-): Promise<{ value: T; waited: boolean }> {
-  if (dialect === 'sqlite') {
-    await t.db.db.transaction().execute(first);
-    return { value: await second(), waited: false };
-  }
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let started: (pid: number) => void = () => undefined;
-  const firstPid = new Promise<number>((resolve) => {
-    started = resolve;
-  });
-  const held = t.db.db.transaction().execute(async (trx) => {
-    await first(trx);
-    const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
-    started(rows[0]?.pid ?? 0);
-    await released;
-  });
-  const pid = await Promise.race([firstPid, held.then(() => 0)]);
-  assert.notEqual(pid, 0, 'the first transaction is open');
-  const outcome = second().then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  let settled = false;
-  void outcome.then(() => {
-    settled = true;
-  });
-  let waited = false;
-  for (let elapsed = 0; !settled && !waited; elapsed += 10) {
-    const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))
-    `.execute(t.db.db);
-    waited = (rows[0]?.n ?? 0) > 0;
-    assert.ok(elapsed < 10_000, 'the second transaction neither waited for the first nor finished');
-    if (!waited) await sleep(10);
-  }
-  release();
-  await held;
-  const result = await outcome;
-  if ('error' in result) throw result.error;
-  return { value: result.value, waited };
 }
 
 function employeeCreated(n: number) {
@@ -197,7 +142,7 @@ for (const dialect of DIALECTS) {
           t,
           dialect,
           async (trx) => {
-            assert.ok(await lockEndpointForDeletion(trx, account.account.id, endpoint.id));
+            assert.ok(await lockEndpointAgainstDeliveries(trx, account.account.id, endpoint.id));
             await deleteDeliveriesOfEndpoint(trx, account.account.id, endpoint.id);
             await deleteEndpoint(trx, account.account.id, endpoint.id);
           },

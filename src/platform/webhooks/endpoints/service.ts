@@ -100,6 +100,8 @@ async function load(db: Db, accountId: string, id: string): Promise<WebhookEndpo
 /**
  * The endpoint, locked until the transaction ends on PostgreSQL (as the dispatcher locks it to record its health):
  * a change made here and one the dispatcher makes then happen one after the other, each seeing the other's result.
+ * Sending to it (test, retry, recover) takes it too, so a send checks `enabled` against a disabling that commits
+ * first, and a disabling that comes later fails what the send queued.
  */
 async function loadForChange(trx: Db, accountId: string, id: string): Promise<WebhookEndpointRow> {
   const row = await repo.lockEndpointRow(trx, accountId, id);
@@ -193,6 +195,8 @@ async function changeEndpoint(
     await repo.updateEndpoint(trx, accountId, id, { ...changesOf(before), updated_at: now });
     const after = await load(trx, accountId, id);
     if (before.status === 'enabled' && after.status === 'disabled') {
+      // Waits for the transactions writing deliveries to it, so theirs fail too; later ones leave it out.
+      await repo.lockEndpointAgainstDeliveries(trx, accountId, id);
       await deliveries.failPendingDeliveries(trx, accountId, id, 'The endpoint was disabled.', now);
     }
     return {
@@ -252,7 +256,7 @@ export async function deleteWebhookEndpoint(
   id: string,
 ): Promise<void> {
   await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
-    const row = await repo.lockEndpointForDeletion(trx, accountId, id);
+    const row = await repo.lockEndpointAgainstDeliveries(trx, accountId, id);
     if (!row) throw notFound('Webhook endpoint', id);
     await deliveries.deleteDeliveriesOfEndpoint(trx, accountId, id);
     await repo.deleteEndpoint(trx, accountId, id);
@@ -297,7 +301,7 @@ export async function sendTestEvent(
   id: string,
 ): Promise<WebhookDelivery> {
   const delivery = await inTransaction(ctx.database.db, async (trx) => {
-    const endpoint = await load(trx, accountId, id);
+    const endpoint = await loadForChange(trx, accountId, id);
     assertEnabled(endpoint);
     const [eventId] = await emitEvents(trx, ctx, accountId, [
       { type: PING, object: toWebhookEndpoint(endpoint) },
@@ -357,7 +361,7 @@ export async function retryWebhookDelivery(
   const delivery = await inTransaction(ctx.database.db, async (trx) => {
     const delivery = await deliveries.findDelivery(trx, accountId, id);
     if (!delivery) throw notFound('Webhook delivery', id);
-    assertEnabled(await load(trx, accountId, delivery.endpoint_id));
+    assertEnabled(await loadForChange(trx, accountId, delivery.endpoint_id));
     await deliveries.requeueDelivery(trx, accountId, id, ctx.clock.now().toISOString());
     return readDelivery(trx, accountId, id);
   });
@@ -374,7 +378,7 @@ export async function recoverWebhookEndpoint(
 ): Promise<WebhookRecovery> {
   const from = parseInstant(since, 'since');
   const recovery = await inTransaction(ctx.database.db, async (trx) => {
-    assertEnabled(await load(trx, accountId, id));
+    assertEnabled(await loadForChange(trx, accountId, id));
     const requeued = await deliveries.requeueFailedDeliveries(
       trx,
       accountId,
