@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { toDbJson } from '../../src/db/columns.js';
+import type { Dialect } from '../../src/db/database.js';
 import type { Database, WebhookDeliveryRow, WebhookEndpointRow } from '../../src/db/tables.js';
 import { WEBHOOK_ENDPOINTS } from '../../src/platform/webhooks/endpoints/resource.js';
 import { emitEvents } from '../../src/platform/webhooks/outbox.js';
@@ -8,6 +9,7 @@ import { EMPLOYEES } from '../../src/resources/employees/resource.js';
 import { RESOURCES } from '../../src/resources/registry.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { newId } from '../../src/shared/ids.js';
+import { createTestAccount, createTestApp } from './app.js';
 
 /** A signing secret in the Standard Webhooks format. */
 export function newWebhookSecret(): string {
@@ -74,4 +76,22 @@ export function deliveriesOf(db: Kysely<Database>, endpointId: string): Promise<
     .where('endpoint_id', '=', endpointId)
     .orderBy('event_id')
     .execute();
+}
+
+/** An `employee.created` event for the outbox, of a made-up employee numbered `n`. */
+export function employeeCreatedEvent(n: number) {
+  return {
+    type: 'employee.created',
+    object: { id: newId(EMPLOYEES), object: 'employee', firstName: `E${n}`, lastName: 'Race' },
+  };
+}
+
+/** A test app with one account and one enabled endpoint subscribed to everything (on a private address). */
+export async function appWithEndpoint(dialect: Dialect) {
+  const t = await createTestApp(dialect, { env: { PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE: 'true' } });
+  const account = await createTestAccount(t);
+  const endpoint = await insertEndpoint(t.db.db, t.clock, account.account.id, {
+    url: 'http://127.0.0.1:9/hooks',
+  });
+  return { t, account, endpoint };
 }

@@ -176,18 +176,12 @@ export async function lockEnabledEndpointUnlessLocked(
  * any delivery row, the order the claim takes too, so the two never deadlock. `FOR NO KEY UPDATE`, not `FOR UPDATE`:
  * it waits for none of the transactions writing deliveries to the endpoint, and they wait for none of these.
  */
-export async function lockEndpointRow(
+export function lockEndpointRow(
   trx: Db,
   accountId: string,
   endpointId: string,
 ): Promise<WebhookEndpointRow | undefined> {
-  return trx
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', endpointId)
-    .$if(isPostgres(trx), (qb) => qb.forNoKeyUpdate())
-    .executeTakeFirst();
+  return selectLocked(trx, accountId, endpointId, 'no key update');
 }
 
 /**
@@ -195,17 +189,27 @@ export async function lockEndpointRow(
  * waits for the transactions that are writing deliveries to it (lockEndpointsForDeliveries) to commit, so that
  * deleting or failing its pending deliveries next takes theirs too, and makes those that come later leave it out.
  */
-export async function lockEndpointAgainstDeliveries(
+export function lockEndpointAgainstDeliveries(
   trx: Db,
   accountId: string,
   endpointId: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return selectLocked(trx, accountId, endpointId, 'update');
+}
+
+/** The endpoint's row, with the row lock on PostgreSQL (SQLite's write transaction already holds the database). */
+function selectLocked(
+  trx: Db,
+  accountId: string,
+  endpointId: string,
+  lock: 'no key update' | 'update',
 ): Promise<WebhookEndpointRow | undefined> {
   return trx
     .selectFrom('webhook_endpoints')
     .selectAll()
     .where('account_id', '=', accountId)
     .where('id', '=', endpointId)
-    .$if(isPostgres(trx), (qb) => qb.forUpdate())
+    .$if(isPostgres(trx), (qb) => (lock === 'update' ? qb.forUpdate() : qb.forNoKeyUpdate()))
     .executeTakeFirst();
 }
 

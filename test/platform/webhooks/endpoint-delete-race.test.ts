@@ -21,13 +21,16 @@ import {
 } from '../../../src/platform/webhooks/endpoint-repository.js';
 import { deleteWebhookEndpoint } from '../../../src/platform/webhooks/endpoints/service.js';
 import { emitEvents, pendingDelivery } from '../../../src/platform/webhooks/outbox.js';
-import { EMPLOYEES } from '../../../src/resources/employees/resource.js';
 import { RESOURCES } from '../../../src/resources/registry.js';
-import { newId } from '../../../src/shared/ids.js';
-import { call, createTestAccount, createTestApp, serviceContext } from '../../helpers/app.js';
+import { call, serviceContext } from '../../helpers/app.js';
 import { DIALECTS, withSchemaLock } from '../../helpers/dialects.js';
 import { interleave } from '../../helpers/interleave.js';
-import { deliveriesOf, insertEndpoint } from '../../helpers/webhooks.js';
+import {
+  appWithEndpoint,
+  deliveriesOf,
+  employeeCreatedEvent,
+  insertEndpoint,
+} from '../../helpers/webhooks.js';
 
 /** Deliveries whose endpoint does not exist. */
 async function orphans(db: Db): Promise<string[]> {
@@ -40,32 +43,16 @@ async function orphans(db: Db): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-function employeeCreated(n: number) {
-  return {
-    type: 'employee.created',
-    object: { id: newId(EMPLOYEES), object: 'employee', firstName: `E${n}`, lastName: 'Race' },
-  };
-}
-
-async function app(dialect: Dialect) {
-  const t = await createTestApp(dialect, { env: { PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE: 'true' } });
-  const account = await createTestAccount(t);
-  const endpoint = await insertEndpoint(t.db.db, t.clock, account.account.id, {
-    url: 'http://127.0.0.1:9/hooks',
-  });
-  return { t, account, endpoint };
-}
-
 for (const dialect of DIALECTS) {
   describe(`deleting a webhook endpoint while deliveries to it are written (${dialect})`, () => {
     test('an event written during the deletion leaves no delivery of the deleted endpoint', async () => {
-      const { t, account, endpoint } = await app(dialect);
+      const { t, account, endpoint } = await appWithEndpoint(dialect);
       try {
         const outbox = { clock: t.clock, resources: RESOURCES };
         const { value: deleted, waited } = await interleave(
           t,
           dialect,
-          (trx) => emitEvents(trx, outbox, account.account.id, [employeeCreated(1)]),
+          (trx) => emitEvents(trx, outbox, account.account.id, [employeeCreatedEvent(1)]),
           () => call(t, 'DELETE', `/v1/webhook-endpoints/${endpoint.id}`, { key: account.key }),
         );
         assert.equal(deleted.status, 200, deleted.raw);
@@ -84,7 +71,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('a test event sent during the deletion finds the endpoint gone', async () => {
-      const { t, account, endpoint } = await app(dialect);
+      const { t, account, endpoint } = await appWithEndpoint(dialect);
       try {
         const { value: sent, waited } = await interleave(
           t,
@@ -106,7 +93,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('two endpoints deleted at once leave no delivery of either', async () => {
-      const { t, account, endpoint } = await app(dialect);
+      const { t, account, endpoint } = await appWithEndpoint(dialect);
       try {
         const other = await insertEndpoint(t.db.db, t.clock, account.account.id, {
           url: 'http://127.0.0.1:9/other',
@@ -134,7 +121,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('an event written while a deletion is under way leaves the endpoint out, without waiting for it', async () => {
-      const { t, account, endpoint } = await app(dialect);
+      const { t, account, endpoint } = await appWithEndpoint(dialect);
       try {
         const outbox = { clock: t.clock, resources: RESOURCES };
         // The deletion's first steps, before it records its event (which would make writers of events wait).
@@ -149,7 +136,7 @@ for (const dialect of DIALECTS) {
           () =>
             t.db.db
               .transaction()
-              .execute((trx) => emitEvents(trx, outbox, account.account.id, [employeeCreated(1)])),
+              .execute((trx) => emitEvents(trx, outbox, account.account.id, [employeeCreatedEvent(1)])),
         );
         assert.equal(waited, false);
         assert.deepEqual(await orphans(t.db.db), []);
@@ -159,14 +146,14 @@ for (const dialect of DIALECTS) {
     });
 
     test("the database refuses a delivery of an unknown endpoint, and an endpoint's deletion takes its deliveries", async () => {
-      const { t, account, endpoint } = await app(dialect);
+      const { t, account, endpoint } = await appWithEndpoint(dialect);
       try {
         const now = t.clock.now().toISOString();
         const [eventId] = await t.db.db
           .transaction()
           .execute((trx) =>
             emitEvents(trx, { clock: t.clock, resources: RESOURCES }, account.account.id, [
-              employeeCreated(1),
+              employeeCreatedEvent(1),
             ]),
           );
         assert.ok(eventId);

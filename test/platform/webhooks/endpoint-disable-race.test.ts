@@ -7,41 +7,24 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Dialect } from '../../../src/db/database.js';
 import { failPendingDeliveries } from '../../../src/platform/webhooks/delivery-repository.js';
 import { emitEvents } from '../../../src/platform/webhooks/outbox.js';
-import { EMPLOYEES } from '../../../src/resources/employees/resource.js';
 import { RESOURCES } from '../../../src/resources/registry.js';
-import { newId } from '../../../src/shared/ids.js';
-import { call, createTestAccount, createTestApp } from '../../helpers/app.js';
+import { call } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
 import { interleave } from '../../helpers/interleave.js';
-import { deliveriesOf, insertEndpoint } from '../../helpers/webhooks.js';
-
-const employeeCreated = {
-  type: 'employee.created',
-  object: { id: newId(EMPLOYEES), object: 'employee', firstName: 'Ada', lastName: 'Race' },
-};
-
-async function app(dialect: Dialect) {
-  const t = await createTestApp(dialect, { env: { PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE: 'true' } });
-  const account = await createTestAccount(t);
-  const endpoint = await insertEndpoint(t.db.db, t.clock, account.account.id, {
-    url: 'http://127.0.0.1:9/hooks',
-  });
-  return { t, account, endpoint };
-}
+import { appWithEndpoint, deliveriesOf, employeeCreatedEvent } from '../../helpers/webhooks.js';
 
 for (const dialect of DIALECTS) {
   describe(`disabling a webhook endpoint while deliveries to it are written (${dialect})`, () => {
     test('an event written during the disabling leaves nothing pending', async () => {
-      const { t, account, endpoint } = await app(dialect);
+      const { t, account, endpoint } = await appWithEndpoint(dialect);
       try {
         const outbox = { clock: t.clock, resources: RESOURCES };
         const { value: disabled } = await interleave(
           t,
           dialect,
-          (trx) => emitEvents(trx, outbox, account.account.id, [employeeCreated]),
+          (trx) => emitEvents(trx, outbox, account.account.id, [employeeCreatedEvent(1)]),
           () =>
             call(t, 'PATCH', `/v1/webhook-endpoints/${endpoint.id}`, {
               key: account.key,
@@ -62,12 +45,12 @@ for (const dialect of DIALECTS) {
     });
 
     test('a retry beside the disabling is refused instead of queuing a delivery', async () => {
-      const { t, account, endpoint } = await app(dialect);
+      const { t, account, endpoint } = await appWithEndpoint(dialect);
       try {
         const outbox = { clock: t.clock, resources: RESOURCES };
         await t.db.db
           .transaction()
-          .execute((trx) => emitEvents(trx, outbox, account.account.id, [employeeCreated]));
+          .execute((trx) => emitEvents(trx, outbox, account.account.id, [employeeCreatedEvent(1)]));
         const [delivery] = await deliveriesOf(t.db.db, endpoint.id);
         assert.ok(delivery);
         const now = t.clock.now().toISOString();
