@@ -1,5 +1,7 @@
-// autocannon ships no types; this declares the part bench/run.ts uses.
+// autocannon ships no types; this declares the part bench/load.ts uses.
 declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
+
   namespace autocannon {
     interface Histogram {
       average: number;
@@ -11,14 +13,27 @@ declare module 'autocannon' {
       p90: number;
       p99: number;
     }
+    interface Request {
+      method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+    }
+    interface RequestSpec extends Request {
+      /** Called before each request with the connection's own context; returns the request to send. */
+      setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
+    }
     interface Options {
       url: string;
       method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
       headers?: Record<string, string>;
+      body?: string;
       connections?: number;
       pipelining?: number;
       /** Seconds. */
       duration?: number;
+      /** Each connection cycles through these in order. */
+      requests?: RequestSpec[];
     }
     interface Result {
       /** Milliseconds per request. */
@@ -28,9 +43,13 @@ declare module 'autocannon' {
       errors: number;
       timeouts: number;
       non2xx: number;
+      start: Date;
+      finish: Date;
       statusCodeStats: Record<string, { count: number }>;
     }
+    /** Emits 'response' (client, statusCode, bytes, responseTime in ms) for every response. */
+    interface Instance extends EventEmitter, PromiseLike<Result> {}
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  function autocannon(options: autocannon.Options): autocannon.Instance;
   export = autocannon;
 }

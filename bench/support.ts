@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import type { RateLimitPolicy } from '../src/platform/rate-limit/limiter.js';
 
 /**
@@ -15,42 +14,67 @@ export const BENCH_RATE_LIMITS: RateLimitPolicy = {
   signInFailuresPerEmail: 1_000_000_000,
 };
 
-export interface LoadResult {
-  requestsPerSecond: number;
-  /** Mean ms per request by Little's law (connections ÷ throughput): autocannon's histogram has 1 ms resolution. */
-  msPerRequest: number;
-  latencyP50: number;
-  latencyP99: number;
-  total: number;
-  statuses: string;
-}
-
-/** One autocannon run after a warm-up, on loopback, bounded in time. */
-export async function runLoad(options: {
-  url: string;
-  headers?: Record<string, string>;
-  connections: number;
-  warmupSeconds: number;
-  durationSeconds: number;
-  /** Called between warm-up and measurement (e.g. to reset counters). */
-  beforeMeasure?: () => void;
-}): Promise<LoadResult> {
-  const base = { url: options.url, headers: options.headers ?? {}, connections: options.connections };
-  await autocannon({ ...base, duration: options.warmupSeconds });
-  options.beforeMeasure?.();
-  const result = await autocannon({ ...base, duration: options.durationSeconds });
-  return {
-    requestsPerSecond: result.requests.average,
-    msPerRequest: (options.connections * 1000) / Math.max(result.requests.average, 1),
-    latencyP50: result.latency.p50,
-    latencyP99: result.latency.p99,
-    total: Math.max(result.requests.total, 1),
-    statuses: Object.entries(result.statusCodeStats)
-      .map(([status, { count }]) => `${status}×${count}`)
-      .join(' '),
-  };
-}
-
 export function ratio(a: number, b: number): string {
   return b === 0 ? 'n/a' : `${(a / b).toFixed(2)}×`;
+}
+
+/**
+ * What a server process started by bench/runner.ts sends its parent over IPC once it listens. `pid` is the
+ * process whose CPU time is read (the node process itself, whatever wrapper started it).
+ */
+export interface ServerReady {
+  type: 'ready';
+  url: string;
+  pid: number;
+  /** The app's API key (bench/server-app.ts only). */
+  key?: string;
+  /** Ids the route table's requests may use (bench/server-app.ts only). */
+  employeeIds?: string[];
+  /** The body GET /v1/api-key answers, which every control route answers too (bench/server-app.ts only). */
+  body?: string;
+}
+
+/** What the load process (bench/load.ts) is asked to run: one autocannon run against one URL. */
+export interface LoadSpec {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  connections: number;
+  pipelining: number;
+  durationSeconds: number;
+  /** The server process whose CPU time is read just before and just after the run. */
+  serverPid: number;
+  /**
+   * Request bodies each connection sends in turn, over and over (e.g. a punch in, then out). `$EMPLOYEE` in them
+   * is replaced by the next id of `employeeIds` (round robin across connections) at the start of each turn, so the
+   * requests of one turn are for one employee and no two connections punch the same employee at once.
+   */
+  sequence?: string[];
+  employeeIds?: string[];
+}
+
+/** What the load process prints, one JSON line on stdout. */
+export interface LoadResult {
+  /** Responses received (any status). */
+  requests: number;
+  /** Responses with a 2xx status. */
+  ok: number;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  /** Wall time of the run, seconds. */
+  seconds: number;
+  /** Latency of the 2xx responses, ms, from the client's own clock (finer than autocannon's 1 ms histogram). */
+  p50: number;
+  p99: number;
+  /** Server CPU time (utime + stime, all threads) during the run, in clock ticks. */
+  serverTicks: number;
+}
+
+/** utime + stime of a process, all its threads, in clock ticks (`getconf CLK_TCK`), from /proc/<pid>/stat. */
+export function cpuTicks(stat: string): number {
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Field 3 (state) is fields[0]; utime is field 14, stime field 15.
+  return Number(fields[11]) + Number(fields[12]);
 }

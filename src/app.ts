@@ -194,7 +194,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   app.decorateRequest('routeConfig', undefined as unknown as FastifyRequest['routeOptions']['config']);
 
   // Per-request hooks are synchronous callbacks where they can be: an async hook costs a promise and a microtask
-  // on every request (measured with bench/pipeline.ts).
+  // on every request (measured with the old in-process bench/pipeline.ts).
   app.addHook('onRequest', (request, reply, done) => {
     request.apiPath = apiPathOf(request.url);
     request.routeConfig = request.routeOptions.config;

@@ -1,7 +1,7 @@
 /**
  * A value now, or later. The /v1 hot path uses it where a step is usually answered from memory (a cached key, the
  * in-process rate-limit counters) but sometimes needs I/O (a cache miss, Redis): a promise and a microtask on every
- * request cost more than the step itself (measured with bench/pipeline.ts).
+ * request cost more than the step itself (measured with the old in-process bench/pipeline.ts).
  */
 export type MaybePromise<T> = T | Promise<T>;
 

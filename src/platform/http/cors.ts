@@ -27,7 +27,7 @@ export const CORS_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
  * Preflight requests are answered by @fastify/cors, registered in a context of its own that holds nothing but the
  * plugin's `OPTIONS /v1/*` route, so its hook runs for preflights only. On every other request that hook (option
  * merging, origin resolution, two reads of Fastify's route-options getter) cost more than the two constant headers
- * it sets, which the /v1 hook now sets instead (measured with bench/pipeline.ts).
+ * it sets, which the /v1 hook now sets instead (measured with the old in-process bench/pipeline.ts).
  */
 export async function registerCorsPreflight(api: FastifyInstance): Promise<void> {
   await api.register(async (preflight) => {
