@@ -30,10 +30,9 @@ import { currentPayPeriodRow } from '../src/resources/pay-periods/service.js';
 import { updatePaySchedule } from '../src/resources/pay-schedule/service.js';
 import { PUNCHES } from '../src/resources/punches/resource.js';
 import { computePayPeriodCards } from '../src/resources/time-cards/service.js';
-import { TIME_ENTRIES } from '../src/resources/time-entries/resource.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { newId } from '../src/shared/ids.js';
-import { BENCH_RATE_LIMITS, ratio } from './support.js';
+import { BENCH_RATE_LIMITS, entryRow, ratio } from './support.js';
 
 const ROWS = Number(process.env.BENCH_LIST_ROWS ?? 1_000_000);
 const PAGE_SIZE = 100;
@@ -167,31 +166,6 @@ function punchRow(
     time_entry_id: timeEntryId,
     created_at: punchedAt,
     updated_at: punchedAt,
-  };
-}
-
-function entryRow(
-  accountId: string,
-  employeeId: string,
-  startAt: string,
-  endAt: string,
-): Insertable<TimeEntriesTable> {
-  return {
-    id: newId(TIME_ENTRIES),
-    account_id: accountId,
-    employee_id: employeeId,
-    start_at: startAt,
-    end_at: endAt,
-    break_seconds: 0,
-    location_id: null,
-    department_code_id: null,
-    cost_code_id: null,
-    position_id: null,
-    status: 'closed',
-    source: 'punch',
-    notes: null,
-    created_at: endAt,
-    updated_at: endAt,
   };
 }
 

@@ -22,9 +22,8 @@ import { createAccountWithAdmin } from '../src/platform/accounts/service.js';
 import { ApiKeySchema } from '../src/platform/api-keys/schema.js';
 import { createApiKey } from '../src/platform/api-keys/service.js';
 import { EMPLOYEES } from '../src/resources/employees/resource.js';
-import { TIME_ENTRIES } from '../src/resources/time-entries/resource.js';
 import { newId } from '../src/shared/ids.js';
-import { BENCH_RATE_LIMITS, type ServerReady } from './support.js';
+import { BENCH_RATE_LIMITS, entryRow, type ServerReady } from './support.js';
 
 /** Enough that `GET /v1/employees?limit=25` answers a full page. */
 const EMPLOYEE_COUNT = 200;
@@ -98,23 +97,7 @@ for (let day = 0; day < ENTRIES_PER_EMPLOYEE; day++) {
     const start = Date.parse(SEEDED_AT) + day * 24 * HOUR_MS;
     const startAt = new Date(start).toISOString();
     const endAt = new Date(start + 8 * HOUR_MS).toISOString();
-    entries.push({
-      id: newId(TIME_ENTRIES),
-      account_id: account.id,
-      employee_id: employeeId,
-      start_at: startAt,
-      end_at: endAt,
-      break_seconds: 0,
-      location_id: null,
-      department_code_id: null,
-      cost_code_id: null,
-      position_id: null,
-      status: 'closed',
-      source: 'punch',
-      notes: null,
-      created_at: endAt,
-      updated_at: endAt,
-    });
+    entries.push(entryRow(account.id, employeeId, startAt, endAt));
   }
 }
 for (let i = 0; i < entries.length; i += 500) {

@@ -1,4 +1,8 @@
+import type { Insertable } from 'kysely';
+import type { TimeEntriesTable } from '../src/db/tables.js';
 import type { RateLimitPolicy } from '../src/platform/rate-limit/limiter.js';
+import { TIME_ENTRIES } from '../src/resources/time-entries/resource.js';
+import { newId } from '../src/shared/ids.js';
 
 /**
  * The rate limiter runs on every benchmarked request, as in production, but with limits no run can reach: at
@@ -77,4 +81,30 @@ export function cpuTicks(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Field 3 (state) is fields[0]; utime is field 14, stime field 15.
   return Number(fields[11]) + Number(fields[12]);
+}
+
+/** A closed time entry row as a punch pair leaves it, for seeding benchmark accounts. */
+export function entryRow(
+  accountId: string,
+  employeeId: string,
+  startAt: string,
+  endAt: string,
+): Insertable<TimeEntriesTable> {
+  return {
+    id: newId(TIME_ENTRIES),
+    account_id: accountId,
+    employee_id: employeeId,
+    start_at: startAt,
+    end_at: endAt,
+    break_seconds: 0,
+    location_id: null,
+    department_code_id: null,
+    cost_code_id: null,
+    position_id: null,
+    status: 'closed',
+    source: 'punch',
+    notes: null,
+    created_at: endAt,
+    updated_at: endAt,
+  };
 }
