@@ -25,12 +25,14 @@ export async function pageOfObjects<Row, T>(
 
 /**
  * The list operation of a service: a page of the account's rows matching the filters, from the repository's page
- * query, as API objects, with their total counted only when someone asks for it.
+ * query, as API objects, with their total counted only when someone asks for it. `checkFilters` runs first, to
+ * refuse filters that name no object of the account (404) instead of answering an empty page.
  */
 export function listing<Filters, Row, T>(
   list: (db: Db, accountId: string, filters: Filters, page: PageRequest) => Promise<Row[]>,
   count: (db: Db, accountId: string, filters: Filters) => Promise<number>,
   toObjects: (rows: Row[], db: Db, accountId: string) => T[] | Promise<T[]>,
+  checkFilters?: (db: Db, accountId: string, filters: Filters) => Promise<void>,
 ): (
   ctx: { readonly database: { readonly db: Db } },
   accountId: string,
@@ -39,6 +41,7 @@ export function listing<Filters, Row, T>(
 ) => Promise<Page<T>> {
   return async (ctx, accountId, filters, page) => {
     const { db } = ctx.database;
+    if (checkFilters) await checkFilters(db, accountId, filters);
     return pageOfObjects(
       await list(db, accountId, filters, page),
       page,

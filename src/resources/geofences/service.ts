@@ -2,8 +2,7 @@ import { toDbBoolean } from '../../db/columns.js';
 import type { Db, GeofenceRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors/api-error.js';
-import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { listing, type Page } from '../../platform/pagination/respond.js';
+import { listing } from '../../platform/pagination/respond.js';
 import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
@@ -64,20 +63,13 @@ export function getGeofence(ctx: ServiceContext, accountId: string, id: string):
   return read(ctx.database.db, accountId, id);
 }
 
-const pageOfGeofences = listing(repo.listGeofences, repo.countGeofences, (rows, db, accountId) =>
-  toGeofences(db, accountId, rows),
-);
-
 /** The account's geofences matching the filters, newest first; 404 when `locationId` is no location of the account. */
-export async function listGeofences(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.GeofenceFilters,
-  page: PageRequest,
-): Promise<Page<Geofence>> {
-  await assertFilterObjectsExist(ctx.database.db, accountId, { locationId: filters.locationId });
-  return pageOfGeofences(ctx, accountId, filters, page);
-}
+export const listGeofences = listing(
+  repo.listGeofences,
+  repo.countGeofences,
+  (rows, db, accountId) => toGeofences(db, accountId, rows),
+  assertFilterObjectsExist,
+);
 
 export async function createGeofence(
   ctx: ServiceContext,

@@ -3,8 +3,7 @@ import type { ClockStatus, Db, EmployeeRow, PunchRow, PunchType, TimeEntryRow } 
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import { assertNotInFuture, parseInstant, secondsBetween } from '../../platform/http/instants.js';
-import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { listing, type Page } from '../../platform/pagination/respond.js';
+import { listing } from '../../platform/pagination/respond.js';
 import { createdEvent, domainEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import type { Coordinates } from '../../shared/geo.js';
@@ -220,16 +219,10 @@ export async function getPunch(ctx: ServiceContext, accountId: string, id: strin
   return toPunch(row);
 }
 
-const pageOfPunches = listing(repo.listPunches, repo.countPunches, (rows) => rows.map(toPunch));
-
 /** The account's punches matching the filters, newest first; 404 when a filter names no object of the account. */
-export async function listPunches(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.PunchFilters,
-  page: PageRequest,
-): Promise<Page<Punch>> {
-  const { employeeId, locationId } = filters;
-  await assertFilterObjectsExist(ctx.database.db, accountId, { employeeId, locationId });
-  return pageOfPunches(ctx, accountId, filters, page);
-}
+export const listPunches = listing(
+  repo.listPunches,
+  repo.countPunches,
+  (rows) => rows.map(toPunch),
+  assertFilterObjectsExist,
+);

@@ -7,8 +7,7 @@ import {
   parseOptionalInstant,
   secondsBetween,
 } from '../../platform/http/instants.js';
-import type { PageRequest } from '../../platform/pagination/keyset.js';
-import { listing, type Page } from '../../platform/pagination/respond.js';
+import { listing } from '../../platform/pagination/respond.js';
 import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
@@ -74,21 +73,13 @@ export async function getTimeEntry(ctx: ServiceContext, accountId: string, id: s
   return toTimeEntry(await load(ctx.database.db, accountId, id));
 }
 
-const pageOfTimeEntries = listing(repo.listTimeEntries, repo.countTimeEntries, (rows) =>
-  rows.map(toTimeEntry),
-);
-
 /** The account's time entries matching the filters, newest first; 404 when a filter names no object of the account. */
-export async function listTimeEntries(
-  ctx: ServiceContext,
-  accountId: string,
-  filters: repo.TimeEntryFilters,
-  page: PageRequest,
-): Promise<Page<TimeEntry>> {
-  const { employeeId, locationId } = filters;
-  await assertFilterObjectsExist(ctx.database.db, accountId, { employeeId, locationId });
-  return pageOfTimeEntries(ctx, accountId, filters, page);
-}
+export const listTimeEntries = listing(
+  repo.listTimeEntries,
+  repo.countTimeEntries,
+  (rows) => rows.map(toTimeEntry),
+  assertFilterObjectsExist,
+);
 
 /**
  * A manager's entry. Without `end` it is open and puts the employee on the clock, so it is refused while they
