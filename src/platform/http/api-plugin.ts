@@ -116,8 +116,6 @@ export async function registerApi(
 
       api.addHook('preSerialization', (request, reply, payload: unknown, done) => {
         if (reply.statusCode >= 400) return done(null, payload);
-        // Stored as it is now, so its replays are projected for whoever replays them (idempotency/hooks.ts).
-        if (request.idempotencyClaim !== null) request.idempotentResult = payload;
         const { principal } = request;
         const resource = request.routeConfig.resource;
         const restricted = principal && resource ? projectBody(principal, resource, payload) : payload;

@@ -11,6 +11,7 @@ import type { Claim } from './repository.js';
 import {
   claimIdempotencyKey,
   finishIdempotencyKey,
+  releaseIdempotencyKey,
   requestFingerprint,
   runClaimedWrite,
   sweepExpiredIdempotencyKeys,
@@ -27,11 +28,6 @@ declare module 'fastify' {
     runWrite: (<T>(work: () => Promise<T>, status: () => number) => Promise<T>) | null;
     /** Fingerprint of the request as sent (before validation fills in defaults). */
     idempotencyFingerprint: string | null;
-    /**
-     * The response object of a request that claimed an Idempotency-Key, before it was projected for its key and
-     * rendered in its version: what is stored, so a replay is projected and rendered for the key that replays it.
-     */
-    idempotentResult: unknown;
   }
 }
 
@@ -61,7 +57,6 @@ function idempotencyKeyOf(request: FastifyRequest): string | undefined {
 export function registerIdempotency(api: FastifyInstance, ctx: AppContext): void {
   api.decorateRequest('idempotencyClaim', null);
   api.decorateRequest('idempotencyFingerprint', null);
-  api.decorateRequest('idempotentResult', undefined);
   api.decorateRequest('runWrite', null);
 
   // The body as the client sent it: after validation it also holds schema defaults.
@@ -100,17 +95,24 @@ export function registerIdempotency(api: FastifyInstance, ctx: AppContext): void
     };
   };
 
+  // What is left to store here is an error: a result is stored with its write (runWrite), before projection, so
+  // that its replays are projected for whoever replays them. Errors changed nothing and are replayed as sent.
   const finish: onSendAsyncHookHandler = async (request, reply, payload) => {
     const claim = request.idempotencyClaim;
     if (claim === null) return payload;
     request.idempotencyClaim = null;
     try {
-      const result = request.idempotentResult;
-      const sent = typeof payload === 'string' ? payload : String(payload ?? '');
-      await finishIdempotencyKey(ctx, claim, {
-        status: reply.statusCode,
-        body: reply.statusCode < 400 && result !== undefined ? JSON.stringify(result) : sent,
-      });
+      if (reply.statusCode < 400) {
+        // Only a route that bypassed runWrite gets here; its body is projected for this key, so it is not kept.
+        request.log.error(
+          { url: request.url },
+          'a write answered outside runWrite: its answer is not stored',
+        );
+        await releaseIdempotencyKey(ctx, claim);
+      } else {
+        const sent = typeof payload === 'string' ? payload : String(payload ?? '');
+        await finishIdempotencyKey(ctx, claim, { status: reply.statusCode, body: sent });
+      }
     } catch (error) {
       // The response itself succeeded; the claim stays in progress until its lock lapses and a retry takes over.
       request.log.error({ err: error }, 'could not store the idempotent response');

@@ -145,6 +145,11 @@ export async function runClaimedWrite<T>(
   });
 }
 
+/** Forgets the claim, so a retry runs. */
+export async function releaseIdempotencyKey(ctx: ServiceContext, claim: repo.Claim): Promise<void> {
+  await repo.releaseClaim(ctx.database.db, claim);
+}
+
 export async function sweepExpiredIdempotencyKeys(ctx: ServiceContext): Promise<number> {
   return repo.deleteExpired(ctx.database.db, ctx.clock.now().toISOString());
 }
