@@ -20,7 +20,7 @@ import pg from 'pg';
 import { type App, buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { type DatabaseHandle, type Dialect, migrateToLatest, openDatabase } from '../src/db/database.js';
-import type { Database, EmployeesTable, PunchesTable, TimeEntriesTable } from '../src/db/tables.js';
+import type { Database, PunchesTable, TimeEntriesTable } from '../src/db/tables.js';
 import { createAccountWithAdmin } from '../src/platform/accounts/service.js';
 import { createApiKey } from '../src/platform/api-keys/service.js';
 import { LATEST_API_VERSION } from '../src/platform/versioning/versions.js';
@@ -32,7 +32,7 @@ import { PUNCHES } from '../src/resources/punches/resource.js';
 import { computePayPeriodCards } from '../src/resources/time-cards/service.js';
 import { ManualClock } from '../src/shared/clock.js';
 import { newId } from '../src/shared/ids.js';
-import { BENCH_RATE_LIMITS, entryRow, ratio } from './support.js';
+import { BENCH_RATE_LIMITS, employeeRow, entryRow, ratio } from './support.js';
 
 const ROWS = Number(process.env.BENCH_LIST_ROWS ?? 1_000_000);
 const PAGE_SIZE = 100;
@@ -118,23 +118,7 @@ async function seedEmployees(db: Db, accountId: string, count: number, at: strin
   await insertInBatches(
     db,
     count,
-    (i): Insertable<EmployeesTable> => ({
-      id: ids[i] as string,
-      account_id: accountId,
-      first_name: `First${i}`,
-      last_name: `Last${i}`,
-      email: null,
-      employee_ref: `B-${i}`,
-      phone: null,
-      active: 1,
-      role: 'employee',
-      pay_rate_cents: 2000,
-      timezone: null,
-      department_code_id: null,
-      position_id: null,
-      created_at: at,
-      updated_at: at,
-    }),
+    (i) => employeeRow(accountId, ids[i] as string, i, at),
     (trx, rows) => trx.insertInto('employees').values(rows).execute(),
   );
   return ids;

@@ -17,13 +17,13 @@ import type { Insertable } from 'kysely';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrateToLatest, openDatabase } from '../src/db/database.js';
-import type { EmployeesTable, TimeEntriesTable } from '../src/db/tables.js';
+import type { TimeEntriesTable } from '../src/db/tables.js';
 import { createAccountWithAdmin } from '../src/platform/accounts/service.js';
 import { ApiKeySchema } from '../src/platform/api-keys/schema.js';
 import { createApiKey } from '../src/platform/api-keys/service.js';
 import { EMPLOYEES } from '../src/resources/employees/resource.js';
 import { newId } from '../src/shared/ids.js';
-import { BENCH_RATE_LIMITS, entryRow, type ServerReady } from './support.js';
+import { BENCH_RATE_LIMITS, employeeRow, entryRow, type ServerReady } from './support.js';
 
 /** Enough that `GET /v1/employees?limit=25` answers a full page. */
 const EMPLOYEE_COUNT = 200;
@@ -69,27 +69,7 @@ const { key } = await createApiKey(app.context, account.id, {
 const employeeIds = Array.from({ length: EMPLOYEE_COUNT }, () => newId(EMPLOYEES));
 await database.db
   .insertInto('employees')
-  .values(
-    employeeIds.map(
-      (id, i): Insertable<EmployeesTable> => ({
-        id,
-        account_id: account.id,
-        first_name: `First${i}`,
-        last_name: `Last${i}`,
-        email: null,
-        employee_ref: `B-${i}`,
-        phone: null,
-        active: 1,
-        role: 'employee',
-        pay_rate_cents: 2000,
-        timezone: null,
-        department_code_id: null,
-        position_id: null,
-        created_at: SEEDED_AT,
-        updated_at: SEEDED_AT,
-      }),
-    ),
-  )
+  .values(employeeIds.map((id, i) => employeeRow(account.id, id, i, SEEDED_AT)))
   .execute();
 const entries: Insertable<TimeEntriesTable>[] = [];
 for (let day = 0; day < ENTRIES_PER_EMPLOYEE; day++) {

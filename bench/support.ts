@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { TimeEntriesTable } from '../src/db/tables.js';
+import type { EmployeesTable, TimeEntriesTable } from '../src/db/tables.js';
 import type { RateLimitPolicy } from '../src/platform/rate-limit/limiter.js';
 import { TIME_ENTRIES } from '../src/resources/time-entries/resource.js';
 import { newId } from '../src/shared/ids.js';
@@ -106,5 +106,31 @@ export function entryRow(
     notes: null,
     created_at: endAt,
     updated_at: endAt,
+  };
+}
+
+/** The `index`th seeded employee of a benchmark account (its ref is `B-<index>`). */
+export function employeeRow(
+  accountId: string,
+  id: string,
+  index: number,
+  at: string,
+): Insertable<EmployeesTable> {
+  return {
+    id,
+    account_id: accountId,
+    first_name: `First${index}`,
+    last_name: `Last${index}`,
+    email: null,
+    employee_ref: `B-${index}`,
+    phone: null,
+    active: 1,
+    role: 'employee',
+    pay_rate_cents: 2000,
+    timezone: null,
+    department_code_id: null,
+    position_id: null,
+    created_at: at,
+    updated_at: at,
   };
 }
