@@ -4,7 +4,9 @@ import SQLite from 'better-sqlite3';
 import { Kysely, type LogEvent, Migrator, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
+import { preparingPool } from './postgres-statements.js';
 import { ImmediateSqliteDialect } from './sqlite-immediate.js';
+import { cachingStatements } from './sqlite-statements.js';
 import type { Database, Db } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -50,7 +52,10 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: preparingPool(pool) }),
+      ...(log ? { log } : {}),
+    });
     return { db, dialect: 'postgres', options, close: () => db.destroy() };
   }
   const sqlite = new SQLite(options.sqliteFile ?? ':memory:');
@@ -59,7 +64,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: sqlite }),
+    dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
     ...(log ? { log } : {}),
   });
   return { db, dialect: 'sqlite', options, close: () => db.destroy() };
