@@ -8,6 +8,7 @@ import * as webhookPermissions from './0006-webhook-permissions.js';
 import * as rateLimitCounters from './0007-rate-limit-counters.js';
 import * as webhookDeliveryEndpointFk from './0008-webhook-delivery-endpoint-fk.js';
 import * as webhookDispatchIndexes from './0009-webhook-dispatch-indexes.js';
+import * as clockPathIndexes from './0010-clock-path-indexes.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-rate-limit-counters': rateLimitCounters,
   '0008-webhook-delivery-endpoint-fk': webhookDeliveryEndpointFk,
   '0009-webhook-dispatch-indexes': webhookDispatchIndexes,
+  '0010-clock-path-indexes': clockPathIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

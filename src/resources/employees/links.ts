@@ -42,7 +42,6 @@ function selectLinks(db: Db, accountId: string, link: LinkSide, ownerIds: readon
     ])
     .where('account_id', '=', accountId)
     .where(sql.ref(link.owner), 'in', [...ownerIds])
-    .orderBy(sql.ref(link.other))
     .execute();
 }
 
@@ -59,6 +58,9 @@ export async function linkedIds(
   const byOwner = new Map<string, string[]>(ownerIds.map((id) => [id, []]));
   if (ownerIds.length === 0) return byOwner;
   for (const row of await selectLinks(db, accountId, link, ownerIds)) byOwner.get(row.owner)?.push(row.other);
+  // Sorted here, not in SQL: an ORDER BY on the other side's id made SQLite read the links through that side's
+  // index, i.e. every link of the account (migration 0010).
+  for (const ids of byOwner.values()) ids.sort();
   return byOwner;
 }
 

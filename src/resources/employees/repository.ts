@@ -1,5 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
 import { containsTextInAny, toCount, toDbBoolean } from '../../db/columns.js';
+import { isPostgres } from '../../db/database.js';
 import type { Database, Db, EmployeeRow, EmployeeUpdate, NewEmployeeRow } from '../../db/tables.js';
 import type { TextSearch } from '../../platform/descriptors/projection.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
@@ -132,15 +133,23 @@ export async function listEmployeeStates(
 }
 
 /**
- * Takes the employee's row lock until the transaction ends, with a no-op UPDATE (portable where SELECT ... FOR UPDATE
- * is not, and `updated_at` stays: locking changes nothing visible). False when there is no such employee.
+ * The employee's row, locked until the transaction ends (undefined when there is no such employee). On PostgreSQL a
+ * no-op UPDATE takes the row lock (portable where SELECT ... FOR UPDATE is not, and `updated_at` stays: locking
+ * changes nothing visible) and returns the row as it is under the lock. SQLite transactions here begin IMMEDIATE:
+ * the transaction holds the database's write lock already, and the no-op UPDATE would only rewrite the row and
+ * its clock-status index entry, so a plain read is the same guarantee.
  */
-export async function lockEmployeeRow(db: Db, accountId: string, id: string): Promise<boolean> {
-  const result = await db
+export async function lockEmployeeRow(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<EmployeeRow | undefined> {
+  if (!isPostgres(db)) return findEmployee(db, accountId, id);
+  return db
     .updateTable('employees')
     .set({ clock_status: sql`clock_status` })
     .where('account_id', '=', accountId)
     .where('id', '=', id)
+    .returningAll()
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }

@@ -54,7 +54,7 @@ export async function findLatestPunch(
     .where('employee_id', '=', employeeId);
   if (only.type) q = q.where('type', '=', only.type);
   if (only.timeEntryId) q = q.where('time_entry_id', '=', only.timeEntryId);
-  return q.orderBy('punched_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  return q.orderBy('punched_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
 export async function listPunches(

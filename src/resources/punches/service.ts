@@ -203,7 +203,7 @@ export async function recordPunch(
     };
     const entry = await applyToTimeEntry(trx, accountId, employee, punch);
     punch.time_entry_id = entry.id;
-    const clockEvents = await setClockStatus(trx, accountId, employee.id, status, punch.created_at);
+    const clockEvents = await setClockStatus(trx, accountId, employee, status, punch.created_at);
     await repo.insertPunch(trx, punch);
     const recorded = toPunch(punch);
     return {

@@ -1,9 +1,10 @@
 import type { ClockStatus, Db, EmployeeRow } from '../../db/tables.js';
 import { notFound } from '../../platform/errors/api-error.js';
-import { withTouched } from '../../platform/webhooks/change-events.js';
+import { touchedEvents } from '../../platform/webhooks/change-events.js';
 import type { EventInput } from '../../platform/webhooks/outbox.js';
-import { readEmployees } from '../employees/objects.js';
-import { findEmployee, lockEmployeeRow, updateEmployee } from '../employees/repository.js';
+import { toEmployees } from '../employees/objects.js';
+import { lockEmployeeRow, updateEmployee } from '../employees/repository.js';
+import { toEmployee } from '../employees/schema.js';
 
 /**
  * Takes the employee's row lock for the rest of the transaction and returns the row as it is now (undefined when
@@ -12,16 +13,14 @@ import { findEmployee, lockEmployeeRow, updateEmployee } from '../employees/repo
  * change before the transaction ends, and an overlap check cannot miss an entry a concurrent request is inserting.
  * Two simultaneous clock-ins therefore open one entry and get one 409. On PostgreSQL the UPDATE row lock makes the
  * second transaction wait, and its next statement sees what the first committed (READ COMMITTED takes a snapshot
- * per statement); SQLite runs one write transaction at a time. The no-op UPDATE is portable where SELECT ... FOR
- * UPDATE is not, and it leaves `updated_at` alone: locking changes nothing visible about the employee.
+ * per statement); SQLite runs one write transaction at a time (see lockEmployeeRow).
  */
 export async function lockEmployee(
   db: Db,
   accountId: string,
   employeeId: string,
 ): Promise<EmployeeRow | undefined> {
-  if (!(await lockEmployeeRow(db, accountId, employeeId))) return undefined;
-  return findEmployee(db, accountId, employeeId);
+  return lockEmployeeRow(db, accountId, employeeId);
 }
 
 /**
@@ -35,20 +34,22 @@ export async function lockNamedEmployee(db: Db, accountId: string, employeeId: s
 }
 
 /**
- * Only after lockEmployee, in the same transaction. The employee object shows `clockStatus`, so `updated_at` moves
- * with it and incremental sync (`updatedSince`) sees the change; so do webhooks, through the `employee.updated`
- * event returned here for the change to record.
+ * Only after lockEmployee, in the same transaction, with the row it returned: the lock keeps that row current. The
+ * employee object shows `clockStatus`, so `updated_at` moves with it and incremental sync (`updatedSince`) sees the
+ * change; so do webhooks, through the `employee.updated` event returned here for the change to record. The object
+ * after the change is the one before with the two columns set, not a second reading: only they changed.
  */
 export async function setClockStatus(
   db: Db,
   accountId: string,
-  employeeId: string,
+  employee: EmployeeRow,
   status: ClockStatus,
   now: string,
 ): Promise<readonly EventInput[]> {
-  const { events } = await withTouched(
-    () => readEmployees(db, accountId, [employeeId]),
-    () => updateEmployee(db, accountId, employeeId, { clock_status: status, updated_at: now }),
-  );
-  return events;
+  const changes = { clock_status: status, updated_at: now };
+  const [before] = await toEmployees(db, accountId, [employee]);
+  await updateEmployee(db, accountId, employee.id, changes);
+  if (!before) return [];
+  const after = toEmployee({ ...employee, ...changes }, before);
+  return touchedEvents([before], [after]);
 }

@@ -63,6 +63,7 @@ export async function findOpenTimeEntry(
     .where('employee_id', '=', employeeId)
     .where('end_at', 'is', null)
     .orderBy('start_at', 'desc')
+    .limit(1)
     .executeTakeFirst();
 }
 
@@ -77,15 +78,30 @@ export async function findOverlappingTimeEntry(
   extent: { start: string; end: string | null },
   exceptId?: string,
 ): Promise<TimeEntryRow | undefined> {
-  let q = db
-    .selectFrom('time_entries')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('employee_id', '=', employeeId)
-    .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', extent.start)]));
-  if (extent.end !== null) q = q.where('start_at', '<', extent.end);
-  if (exceptId) q = q.where('id', '!=', exceptId);
-  return q.orderBy('start_at').executeTakeFirst();
+  // The open entry and the closed ones ending after `start`, as two ranges of the (account, employee, end) index:
+  // `end_at is null or end_at > ?` in one WHERE made SQLite read every entry of the employee.
+  const ending = (end: 'open' | 'closed') => {
+    let q = db
+      .selectFrom('time_entries')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('employee_id', '=', employeeId)
+      .where('end_at', end === 'open' ? 'is' : '>', end === 'open' ? null : extent.start);
+    if (extent.end !== null) q = q.where('start_at', '<', extent.end);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    return q;
+  };
+  const overlapping = await ending('open').unionAll(ending('closed')).execute();
+  // The earliest, so the error names the same entry whatever order the database returned them in.
+  return overlapping.reduce<TimeEntryRow | undefined>(
+    (earliest, row) =>
+      earliest === undefined ||
+      row.start_at < earliest.start_at ||
+      (row.start_at === earliest.start_at && row.id < earliest.id)
+        ? row
+        : earliest,
+    undefined,
+  );
 }
 
 export async function listTimeEntries(

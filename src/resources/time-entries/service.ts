@@ -1,4 +1,4 @@
-import type { Db, TimeEntryRow } from '../../db/tables.js';
+import type { Db, EmployeeRow, TimeEntryRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
 import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import {
@@ -63,10 +63,14 @@ async function load(db: Db, accountId: string, id: string): Promise<TimeEntryRow
 }
 
 /** The entry as it is once its employee's time is locked for this transaction (it may be gone by then: 404). */
-async function loadLocked(db: Db, accountId: string, id: string): Promise<TimeEntryRow> {
+async function loadLocked(
+  db: Db,
+  accountId: string,
+  id: string,
+): Promise<{ row: TimeEntryRow; employee: EmployeeRow | undefined }> {
   const { employee_id } = await load(db, accountId, id);
-  await lockEmployee(db, accountId, employee_id);
-  return load(db, accountId, id);
+  const employee = await lockEmployee(db, accountId, employee_id);
+  return { row: await load(db, accountId, id), employee };
 }
 
 export async function getTimeEntry(ctx: ServiceContext, accountId: string, id: string): Promise<TimeEntry> {
@@ -120,7 +124,7 @@ export async function createTimeEntry(
     if (end === null) {
       assertActive(employee);
       if (employee.clock_status !== 'out') throw alreadyClockedIn(employee.id);
-      clockEvents = await setClockStatus(trx, accountId, employee.id, 'in', now.toISOString());
+      clockEvents = await setClockStatus(trx, accountId, employee, 'in', now.toISOString());
     }
     await assertNoOverlap(trx, accountId, employee.id, { start, end });
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(start, end, now));
@@ -141,7 +145,7 @@ export async function updateTimeEntry(
   const newStart = parseOptionalInstant(input.start, 'start');
   const newEnd = input.end === null ? null : parseOptionalInstant(input.end, 'end');
   return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
-    const row = await loadLocked(trx, accountId, id);
+    const { row, employee } = await loadLocked(trx, accountId, id);
     if (input.end === null && row.end_at !== null) {
       throw new ApiError(
         'parameter_invalid',
@@ -157,9 +161,8 @@ export async function updateTimeEntry(
     await assertReferencesExist(trx, accountId, input);
 
     const closing = row.end_at === null && end !== null;
-    const clockEvents = closing
-      ? await setClockStatus(trx, accountId, row.employee_id, 'out', now.toISOString())
-      : [];
+    const clockEvents =
+      closing && employee ? await setClockStatus(trx, accountId, employee, 'out', now.toISOString()) : [];
     await assertNoOverlap(trx, accountId, row.employee_id, { start, end }, id);
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(row.start_at, row.end_at, now));
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(start, end, now));
@@ -186,12 +189,12 @@ export async function updateTimeEntry(
 export async function deleteTimeEntry(ctx: ServiceContext, accountId: string, id: string): Promise<void> {
   const now = ctx.clock.now();
   await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
-    const row = await loadLocked(trx, accountId, id);
+    const { row, employee } = await loadLocked(trx, accountId, id);
     await assertTimeUnlocked(trx, accountId, ...coveredExtent(row.start_at, row.end_at, now));
     await repo.deleteTimeEntry(trx, accountId, id);
     const clockEvents =
-      row.end_at === null
-        ? await setClockStatus(trx, accountId, row.employee_id, 'out', now.toISOString())
+      row.end_at === null && employee
+        ? await setClockStatus(trx, accountId, employee, 'out', now.toISOString())
         : [];
     return { result: undefined, events: [deletedEvent(toTimeEntry(row)), ...clockEvents] };
   });
