@@ -24,6 +24,8 @@ export interface Config {
    * false (none), true (any), a hop count, or a comma-separated list of addresses/CIDRs.
    */
   readonly trustProxy: boolean | number | string;
+  /** When an SQLite commit is durable: `normal` survives a process crash, `full` a power loss too (README). */
+  readonly sqliteSynchronous: 'normal' | 'full';
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +75,14 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
   return entries.join(',');
 }
 
+function parseSqliteSynchronous(raw: string | undefined): Config['sqliteSynchronous'] {
+  const value = optional(raw)?.toLowerCase() ?? 'normal';
+  if (value !== 'normal' && value !== 'full') {
+    throw new ConfigError(`PUNCHCLOCK_SQLITE_SYNCHRONOUS must be normal or full, got "${raw}".`);
+  }
+  return value;
+}
+
 /** Parses the environment into a frozen Config. The only place in the code base that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase() as LogLevel;
@@ -110,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     publicUrl,
     trustProxy: parseTrustProxy(env.PUNCHCLOCK_TRUST_PROXY),
+    sqliteSynchronous: parseSqliteSynchronous(env.PUNCHCLOCK_SQLITE_SYNCHRONOUS),
   });
 }

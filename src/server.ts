@@ -32,6 +32,7 @@ export function openConfiguredDatabase(config: Config): DatabaseHandle {
   return openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteFile: config.databaseUrl ? undefined : sqliteFileIn(config.dataDir),
+    sqliteSynchronous: config.sqliteSynchronous,
   });
 }
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { openConfiguredDatabase } from '../src/server.js';
 import { call, createTestAccount, createTestApp } from './helpers/app.js';
 
 describe('configuration', () => {
@@ -18,6 +22,7 @@ describe('configuration', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.publicUrl, 'http://localhost:3000');
     assert.equal(config.trustProxy, false);
+    assert.equal(config.sqliteSynchronous, 'normal');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -42,6 +47,26 @@ describe('configuration', () => {
       loadConfig({ PUNCHCLOCK_TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy,
       '10.0.0.0/8,192.168.1.1',
     );
+    assert.equal(loadConfig({ PUNCHCLOCK_SQLITE_SYNCHRONOUS: ' FULL ' }).sqliteSynchronous, 'full');
+  });
+
+  test('PUNCHCLOCK_SQLITE_SYNCHRONOUS sets the synchronous mode of the embedded database', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'punchclock-config-'));
+    try {
+      for (const [value, pragma] of [
+        ['normal', 1],
+        ['full', 2],
+      ] as const) {
+        const database = openConfiguredDatabase(
+          loadConfig({ PUNCHCLOCK_DATA_DIR: dataDir, PUNCHCLOCK_SQLITE_SYNCHRONOUS: value }),
+        );
+        const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(database.db);
+        await database.close();
+        assert.deepEqual(rows, [{ synchronous: pragma }]);
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('invalid values stop the process with a message naming the variable', () => {
@@ -52,6 +77,7 @@ describe('configuration', () => {
       ['PUNCHCLOCK_LOG_RETENTION_DAYS', '0'],
       ['LOG_LEVEL', 'loud'],
       ['PUNCHCLOCK_TRUST_PROXY', 'the load balancer'],
+      ['PUNCHCLOCK_SQLITE_SYNCHRONOUS', 'always'],
     ] as const) {
       assert.throws(
         () => loadConfig({ [name]: value }),

@@ -30,7 +30,16 @@ export interface DatabaseOptions {
   onQuery?: (event: LogEvent) => void;
   /** Max pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * When SQLite makes a commit durable (its `synchronous` setting, in WAL mode). `normal` (default): a committed
+   * transaction survives the process crashing, and after a power loss the database is intact but may lack the
+   * transactions committed since the WAL was last synced (at a checkpoint). `full`: each commit is synced to disk
+   * before it is acknowledged, so it survives a power loss too, at an fsync per write.
+   */
+  sqliteSynchronous?: SqliteSynchronous;
 }
+
+export type SqliteSynchronous = 'normal' | 'full';
 
 export function sqliteFileIn(dataDir: string): string {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -62,7 +71,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
     ...(log ? { log } : {}),
