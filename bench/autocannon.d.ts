@@ -22,6 +22,8 @@ declare module 'autocannon' {
     interface RequestSpec extends Request {
       /** Called before each request with the connection's own context; returns the request to send. */
       setupRequest?: (request: Request, context: Record<string, unknown>) => Request;
+      /** Called with each response to this request (with pipelining 1, before the next request is set up). */
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
     }
     interface Options {
       url: string;
@@ -32,6 +34,8 @@ declare module 'autocannon' {
       pipelining?: number;
       /** Seconds. */
       duration?: number;
+      /** Stop after this many requests (shared among the connections) instead of after `duration`. */
+      amount?: number;
       /** Each connection cycles through these in order. */
       requests?: RequestSpec[];
     }

@@ -1,49 +1,43 @@
 /**
- * The server under test, in a process of its own (bench/runner.ts starts it pinned to one core): the app as
- * production builds it — its logger at `LOG_LEVEL=warn`, the request log in its worker thread — on a throw-away
- * SQLite file with the memory rate-limit store and limits out of reach (bench/support.ts). It seeds one account, one
- * key and data for the route table, adds the control route, listens on an ephemeral port of 127.0.0.1 and sends
- * its parent a ServerReady message over IPC. It closes and deletes its data on SIGTERM or when the parent goes.
+ * The server under test, in a process of its own (bench/runner.ts starts it pinned to one core): the benchmark app
+ * of bench/fixture.ts on the dialect given (`sqlite`: a SQLite file and the memory rate-limit store; `postgres`: a
+ * throw-away PostgreSQL database and Redis), seeded, plus the control route. It listens on an ephemeral port of
+ * 127.0.0.1 and sends its parent a ServerReady message over IPC, naming the processes whose CPU time the load
+ * process reads (itself; on PostgreSQL also its database's backends and redis-server). It closes and deletes its
+ * data on SIGTERM or when the parent goes.
  *
  * The control route (`GET /bench/control`, unauthenticated) answers the very object GET /v1/api-key answers,
  * serialized by the same response schema: what separates the two is the /v1 pipeline (authentication, scope, rate
  * limit, versioning, request log).
+ *
+ * Usage (IPC from the parent): node --import tsx bench/server-app.ts sqlite|postgres
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Static } from '@sinclair/typebox';
-import type { Insertable } from 'kysely';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { migrateToLatest, openDatabase } from '../src/db/database.js';
-import type { TimeEntriesTable } from '../src/db/tables.js';
-import { createAccountWithAdmin } from '../src/platform/accounts/service.js';
+import { sql } from 'kysely';
 import { ApiKeySchema } from '../src/platform/api-keys/schema.js';
-import { createApiKey } from '../src/platform/api-keys/service.js';
-import { EMPLOYEES } from '../src/resources/employees/resource.js';
-import { newId } from '../src/shared/ids.js';
-import { BENCH_RATE_LIMITS, employeeRow, entryRow, type ServerReady } from './support.js';
+import { startBenchApp } from './fixture.js';
+import { type ProcessWatch, type ServerReady, ticksOf } from './support.js';
 
-/** Enough that `GET /v1/employees?limit=25` answers a full page. */
-const EMPLOYEE_COUNT = 200;
-/** Closed time entries per employee, for the time-entry list. */
-const ENTRIES_PER_EMPLOYEE = 5;
-const SEEDED_AT = '2026-01-05T08:00:00.000Z';
-const HOUR_MS = 3_600_000;
+const dialect = process.argv[2] ?? 'sqlite';
+if (dialect !== 'sqlite' && dialect !== 'postgres') throw new Error('usage: server-app.ts sqlite|postgres');
 
-const dir = await mkdtemp(path.join(tmpdir(), 'punchclock-bench-'));
-const database = openDatabase({ sqliteFile: path.join(dir, 'bench.sqlite') });
-await migrateToLatest(database.db);
-const config = loadConfig({ LOG_LEVEL: 'warn', PUNCHCLOCK_DATA_DIR: dir, PUNCHCLOCK_DEMO: 'false' });
-const app = await buildApp(config, { database, redis: null, rateLimit: { policy: BENCH_RATE_LIMITS } });
+// Routes must exist before the app is ready (the first inject readies it): the object is filled in below.
+let keyObject: Static<typeof ApiKeySchema> | undefined;
+const bench = await startBenchApp(dialect, {
+  register: (app) =>
+    app.get(
+      '/bench/control',
+      { schema: { hide: true, response: { 200: ApiKeySchema } } },
+      async () => keyObject,
+    ),
+});
+const { app, seed, storage } = bench;
 
 let closing: Promise<void> | undefined;
 function shutdown(): Promise<void> {
   closing ??= (async () => {
-    await app.close();
-    await database.close();
-    await rm(dir, { recursive: true, force: true });
+    await bench.close();
+    await storage.remove();
     process.exit(0);
   })();
   return closing;
@@ -51,45 +45,9 @@ function shutdown(): Promise<void> {
 process.on('SIGTERM', () => void shutdown());
 process.on('disconnect', () => void shutdown());
 
-// Routes must exist before the app is ready (the first inject readies it): the object is filled in below.
-let keyObject: Static<typeof ApiKeySchema> | undefined;
-app.get('/bench/control', { schema: { hide: true, response: { 200: ApiKeySchema } } }, async () => keyObject);
-
-const { account, admin } = await createAccountWithAdmin(app.context, {
-  name: 'Bench Co',
-  plan: 'enterprise',
-  adminEmail: 'bench@example.com',
-});
-const { key } = await createApiKey(app.context, account.id, {
-  name: 'Bench',
-  scopes: ['*'],
-  createdBy: admin.id,
-});
-
-const employeeIds = Array.from({ length: EMPLOYEE_COUNT }, () => newId(EMPLOYEES));
-await database.db
-  .insertInto('employees')
-  .values(employeeIds.map((id, i) => employeeRow(account.id, id, i, SEEDED_AT)))
-  .execute();
-const entries: Insertable<TimeEntriesTable>[] = [];
-for (let day = 0; day < ENTRIES_PER_EMPLOYEE; day++) {
-  for (const employeeId of employeeIds) {
-    const start = Date.parse(SEEDED_AT) + day * 24 * HOUR_MS;
-    const startAt = new Date(start).toISOString();
-    const endAt = new Date(start + 8 * HOUR_MS).toISOString();
-    entries.push(entryRow(account.id, employeeId, startAt, endAt));
-  }
-}
-for (let i = 0; i < entries.length; i += 500) {
-  await database.db
-    .insertInto('time_entries')
-    .values(entries.slice(i, i + 500))
-    .execute();
-}
-
 // One use first: the key's lastUsedAt is then stored (and not stored again for a minute, longer than a run), so the
 // body the pipeline serves during the runs is the one the control is given.
-const authorization = `Bearer ${key}`;
+const authorization = `Bearer ${seed.key}`;
 await app.inject({ method: 'GET', url: '/v1/api-key', headers: { authorization } });
 await app.context.requestLog.flush();
 const body = (await app.inject({ method: 'GET', url: '/v1/api-key', headers: { authorization } })).body;
@@ -98,6 +56,28 @@ if ((await app.inject({ method: 'GET', url: '/bench/control' })).body !== body) 
   throw new Error('the control route must answer the same body as GET /v1/api-key');
 }
 
+/** The processes whose CPU time the load process reads from /proc: PostgreSQL and Redis must run on this machine. */
+async function processWatch(): Promise<ProcessWatch> {
+  if (storage.dialect !== 'postgres') return { serverPid: process.pid };
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(
+    app.context.database.db,
+  );
+  const info = (await app.context.redis?.info('server')) ?? '';
+  const redisPid = Number(info.match(/^process_id:(\d+)/m)?.[1]);
+  for (const [what, pid] of [
+    ['a PostgreSQL backend', Number(rows[0]?.pid)],
+    ['redis-server', redisPid],
+  ] as const) {
+    if (ticksOf(pid) === undefined) throw new Error(`${what} (pid ${pid}) is no process of this machine`);
+  }
+  return { serverPid: process.pid, database: { url: storage.serverUrl, name: storage.name }, redisPid };
+}
+
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
-const ready: ServerReady = { type: 'ready', url, pid: process.pid, key, employeeIds, body };
+const ready: ServerReady = {
+  type: 'ready',
+  url,
+  watch: await processWatch(),
+  app: { key: seed.key, employeeIds: seed.employeeIds, payPeriodId: seed.payPeriodId, body },
+};
 process.send?.(ready);

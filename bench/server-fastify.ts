@@ -39,5 +39,5 @@ const url = await app.listen({ host: '127.0.0.1', port: 0 });
 const shutdown = () => void app.close().then(() => process.exit(0));
 process.on('SIGTERM', shutdown);
 process.on('disconnect', shutdown);
-const ready: ServerReady = { type: 'ready', url, pid: process.pid };
+const ready: ServerReady = { type: 'ready', url, watch: { serverPid: process.pid } };
 process.send?.(ready);
