@@ -59,6 +59,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      // pg closes a connection idle for 10 s by default: a server between bursts then pays for new connections and
+      // prepares its statements again (postgres-statements.ts). Five minutes keeps them across quiet spells.
+      idleTimeoutMillis: 300_000,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     const db = new Kysely<Database>({
