@@ -9,6 +9,7 @@ import * as rateLimitCounters from './0007-rate-limit-counters.js';
 import * as webhookDeliveryEndpointFk from './0008-webhook-delivery-endpoint-fk.js';
 import * as webhookDispatchIndexes from './0009-webhook-dispatch-indexes.js';
 import * as clockPathIndexes from './0010-clock-path-indexes.js';
+import * as requestLogIndexes from './0011-request-log-indexes.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-webhook-delivery-endpoint-fk': webhookDeliveryEndpointFk,
   '0009-webhook-dispatch-indexes': webhookDispatchIndexes,
   '0010-clock-path-indexes': clockPathIndexes,
+  '0011-request-log-indexes': requestLogIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

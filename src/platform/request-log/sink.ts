@@ -1,6 +1,6 @@
 import type { Db, NewApiRequestLogRow } from '../../db/tables.js';
 import { recordLastUsed } from '../api-keys/repository.js';
-import { insertRequestLogRows } from './repository.js';
+import { insertRequestLogColumns, type RequestLogColumns, toRequestLogColumns } from './repository.js';
 
 /**
  * Where batches of the request log go: one transaction with the rows and the keys' lastUsedAt. Resolves with each
@@ -14,14 +14,22 @@ export interface RequestLogSink {
   close(): Promise<void>;
 }
 
+/** One batch and the keys' lastUsedAt, in one transaction (on this thread, or in the worker). */
+export function writeRequestLogBatch(
+  db: Db,
+  columns: RequestLogColumns,
+  keyUses: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  return db.transaction().execute(async (trx) => {
+    await insertRequestLogColumns(trx, columns);
+    return recordLastUsed(trx, keyUses);
+  });
+}
+
 /** Writes on the calling thread, through the app's own connection (in-memory SQLite, tests). */
 export function databaseSink(db: Db): RequestLogSink {
   return {
-    write: (rows, keyUses) =>
-      db.transaction().execute(async (trx) => {
-        await insertRequestLogRows(trx, rows);
-        return recordLastUsed(trx, keyUses);
-      }),
+    write: (rows, keyUses) => writeRequestLogBatch(db, toRequestLogColumns(rows), keyUses),
     close: async () => {},
   };
 }

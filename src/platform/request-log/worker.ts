@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type DatabaseOptions, openDatabase } from '../../db/database.js';
-import { databaseSink } from './sink.js';
+import { writeRequestLogBatch } from './sink.js';
 import type { SinkReply, SinkRequest } from './worker-sink.js';
 
 /**
@@ -8,7 +8,6 @@ import type { SinkReply, SinkRequest } from './worker-sink.js';
  * round trips and result parsing) of every batch stays off the thread that serves requests.
  */
 const database = openDatabase(workerData as DatabaseOptions);
-const sink = databaseSink(database.db);
 const port = parentPort;
 if (!port) throw new Error('the request-log worker must run in a worker thread');
 
@@ -17,7 +16,7 @@ port.on('message', (request: SinkRequest) => {
     void database.close().finally(() => port.postMessage({ id: request.id, stored: [] } satisfies SinkReply));
     return;
   }
-  sink.write(request.rows, new Map(request.keyUses)).then(
+  writeRequestLogBatch(database.db, request.columns, new Map(request.keyUses)).then(
     (stored) => port.postMessage({ id: request.id, stored: [...stored] } satisfies SinkReply),
     (error: unknown) =>
       port.postMessage({
