@@ -28,6 +28,7 @@ import { DAY_MS, RateLimiter, type RateLimitPolicy } from './platform/rate-limit
 import { MemoryRateLimitStore } from './platform/rate-limit/memory-store.js';
 import { RedisRateLimitStore } from './platform/rate-limit/redis-store.js';
 import type { RateLimitStore } from './platform/rate-limit/store.js';
+import { AccessLogController, lazyRequestLogger } from './platform/request-log/request-logger.js';
 import { WorkerSink } from './platform/request-log/worker-sink.js';
 import { type RequestLogOptions, RequestLogWriter } from './platform/request-log/writer.js';
 import { LATEST_API_VERSION, type VersionContext } from './platform/versioning/versions.js';
@@ -81,26 +82,35 @@ export interface LogStream {
 export type App = FastifyInstance;
 
 /**
- * Log every request without ever writing a key: Authorization is redacted wherever it appears, and key-shaped
- * tokens are cut out of logged URLs (clients do put keys in query strings).
+ * Never write a key: Authorization is redacted wherever it appears, and key-shaped tokens are cut out of logged URLs
+ * (clients do put keys in query strings). Fastify's access-log lines are written only with `config.accessLog` (the
+ * request log records every /v1 request), and a request's child logger is made only when something is logged
+ * through it (platform/request-log/request-logger.ts).
  */
-function loggerOptions(config: Config, overrides: AppDependencies['logger']): FastifyServerOptions['logger'] {
-  if (overrides === false) return false;
+function loggingOptions(
+  config: Config,
+  overrides: AppDependencies['logger'],
+): Pick<FastifyServerOptions, 'logger' | 'logController' | 'childLoggerFactory'> {
+  if (overrides === false) return { logger: false };
   const stream = overrides?.stream;
   return {
-    level: overrides?.level ?? config.logLevel,
-    redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', '*.authorization'],
-      censor: '[redacted]',
+    logger: {
+      level: overrides?.level ?? config.logLevel,
+      redact: {
+        paths: ['req.headers.authorization', 'headers.authorization', '*.authorization'],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactKeys(request.url),
+          remoteAddress: request.ip,
+        }),
+      },
+      ...(stream ? { stream } : {}),
     },
-    serializers: {
-      req: (request: FastifyRequest) => ({
-        method: request.method,
-        url: redactKeys(request.url),
-        remoteAddress: request.ip,
-      }),
-    },
-    ...(stream ? { stream } : {}),
+    logController: new AccessLogController(config.accessLog),
+    childLoggerFactory: lazyRequestLogger,
   };
 }
 
@@ -115,7 +125,7 @@ function trustProxyOption(
 export async function buildApp(config: Config, deps: AppDependencies): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
-    logger: loggerOptions(config, deps.logger),
+    ...loggingOptions(config, deps.logger),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => newRequestId(),
     requestIdHeader: false,

@@ -52,10 +52,10 @@ async function dumpDatabase(t: TestApp): Promise<string> {
   return dumps.join('\n');
 }
 
-/** A test app whose logger writes every line, at trace level, into `lines`. */
+/** A test app whose logger writes every line, at trace level and with the access log on, into `lines`. */
 function createLoggedTestApp(dialect: Dialect, lines: string[]): Promise<TestApp> {
   return createTestApp(dialect, {
-    env: { LOG_LEVEL: 'trace' },
+    env: { LOG_LEVEL: 'trace', PUNCHCLOCK_ACCESS_LOG: 'true' },
     logger: { level: 'trace', stream: { write: (line: string) => void lines.push(line) } },
   });
 }
