@@ -40,6 +40,30 @@ function setTotal<T extends string>(
   else counter.inc(value);
 }
 
+/** The duration histogram's buckets, in seconds (its `le` labels). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
+/** The same bounds in milliseconds, the unit a request's duration is measured in. */
+const DURATION_BUCKETS_MS: readonly number[] = DURATION_BUCKETS.map((seconds) => seconds * 1000);
+
+/** What the answered requests of one route and method add up to since start. */
+interface RouteTally {
+  /** The series' labels: one object for the tally's life, by which collect() also finds its histogram series. */
+  readonly labels: { readonly method: string; readonly route: string };
+  readonly statuses: Map<number, number>;
+  /** Requests per duration bucket, not cumulative: [i] counts the durations in (bound i−1, bound i]. */
+  readonly buckets: number[];
+  sumMs: number;
+  count: number;
+}
+
+/** What prom-client's Histogram keeps per label set (lib/histogram.js); collect() fills it from the tallies. */
+interface HistogramSeries {
+  labels: object;
+  bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+
 /**
  * The app's Prometheus metrics, in a registry of its own (never prom-client's global one: tests build many apps
  * in one process, and two apps must not share or collide on series).
@@ -47,16 +71,16 @@ function setTotal<T extends string>(
 export class AppMetrics {
   readonly registry = new Registry();
   /**
-   * Answered /v1 requests by route, method and status, counted here and copied into the counter when scraped: a
-   * prom-client inc() per request (label validation and hashing) cost more than the rest of the counting.
+   * Answered /v1 requests by route and method — statuses and durations — counted here in plain numbers and copied
+   * into the counter and the histogram when scraped: a prom-client inc() or observe() per request (label
+   * validation, hashing the label set) cost more than the rest of the counting.
    */
-  readonly #requestCounts = new Map<string, Map<string, Map<number, number>>>();
-  readonly #httpDuration: Histogram<'method' | 'route'>;
+  readonly #tallies = new Map<string, Map<string, RouteTally>>();
   readonly #rateLimitRefusals: Counter<'reason'>;
 
   constructor(sources: () => MetricSources) {
     const registers = [this.registry];
-    const requestCounts = this.#requestCounts;
+    const tallies = this.#tallies;
     new Counter({
       name: 'punchclock_http_requests_total',
       help: 'Requests to /v1, by method, route pattern and status.',
@@ -64,20 +88,40 @@ export class AppMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [route, byMethod] of requestCounts) {
-          for (const [method, byStatus] of byMethod) {
-            for (const [status, count] of byStatus)
-              this.inc({ method, route, status: String(status) }, count);
+        for (const byMethod of tallies.values()) {
+          for (const { labels, statuses } of byMethod.values()) {
+            for (const [status, count] of statuses) this.inc({ ...labels, status: String(status) }, count);
           }
         }
       },
     });
-    this.#httpDuration = new Histogram({
+    new Histogram({
       name: 'punchclock_http_request_duration_seconds',
       help: 'Time to answer /v1 requests, by method and route pattern.',
       labelNames: ['method', 'route'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: [...DURATION_BUCKETS],
       registers,
+      collect() {
+        // zero() is prom-client's public way to create a series; its counts are then set from the tally.
+        this.reset();
+        const byLabels = new Map<object, RouteTally>();
+        for (const byMethod of tallies.values()) {
+          for (const tally of byMethod.values()) {
+            byLabels.set(tally.labels, tally);
+            this.zero(tally.labels);
+          }
+        }
+        const { hashMap } = this as unknown as { hashMap: Record<string, HistogramSeries> };
+        for (const series of Object.values(hashMap)) {
+          const tally = byLabels.get(series.labels);
+          if (!tally) continue;
+          DURATION_BUCKETS.forEach((bound, i) => {
+            series.bucketValues[bound] = tally.buckets[i] ?? 0;
+          });
+          series.sum = tally.sumMs / 1000;
+          series.count = tally.count;
+        }
+      },
     });
     this.#rateLimitRefusals = new Counter({
       name: 'punchclock_rate_limit_refusals_total',
@@ -127,18 +171,32 @@ export class AppMetrics {
   /** One answered /v1 request; `route` is the route pattern, null when no route matched. */
   recordHttpRequest(method: string, route: string | null, status: number, durationMs: number): void {
     const routeLabel = route ?? UNMATCHED_ROUTE;
-    let byMethod = this.#requestCounts.get(routeLabel);
+    let byMethod = this.#tallies.get(routeLabel);
     if (!byMethod) {
       byMethod = new Map();
-      this.#requestCounts.set(routeLabel, byMethod);
+      this.#tallies.set(routeLabel, byMethod);
     }
-    let byStatus = byMethod.get(method);
-    if (!byStatus) {
-      byStatus = new Map();
-      byMethod.set(method, byStatus);
+    let tally = byMethod.get(method);
+    if (!tally) {
+      tally = {
+        labels: { method, route: routeLabel },
+        statuses: new Map(),
+        buckets: DURATION_BUCKETS_MS.map(() => 0),
+        sumMs: 0,
+        count: 0,
+      };
+      byMethod.set(method, tally);
     }
-    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-    this.#httpDuration.observe({ method, route: routeLabel }, durationMs / 1000);
+    tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
+    // A duration beyond the last bound is only in +Inf, which is the count.
+    for (let i = 0; i < DURATION_BUCKETS_MS.length; i++) {
+      if (durationMs <= (DURATION_BUCKETS_MS[i] as number)) {
+        tally.buckets[i] = (tally.buckets[i] as number) + 1;
+        break;
+      }
+    }
+    tally.sumMs += durationMs;
+    tally.count++;
   }
 
   /** One request refused by a limit: `reason` names the limit (`account`, `key`, `daily_write_cap`…). */

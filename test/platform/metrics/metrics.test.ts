@@ -71,6 +71,61 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    test('the duration histogram exposes cumulative buckets, +Inf, sum and count per route and method', async () => {
+      await withTestApp(dialect, async (t) => {
+        const { metrics } = t.app.context;
+        for (const [method, durationMs] of [
+          ['GET', 3],
+          ['GET', 5],
+          ['GET', 7],
+          ['GET', 300],
+          ['GET', 9000],
+          ['POST', 40],
+        ] as const) {
+          metrics.recordHttpRequest(method, '/v1/widgets', 200, durationMs);
+        }
+        const text = await scrape(t);
+        const series = (suffix: string, labels: string) =>
+          seriesValue(text, `punchclock_http_request_duration_seconds_${suffix}{${labels}}`);
+        const get = 'method="GET",route="/v1/widgets"';
+        const expected: [string, number][] = [
+          ['0.005', 2],
+          ['0.01', 3],
+          ['0.025', 3],
+          ['0.05', 3],
+          ['0.1', 3],
+          ['0.25', 3],
+          ['0.5', 4],
+          ['1', 4],
+          ['2.5', 4],
+          ['5', 4],
+          ['+Inf', 5],
+        ];
+        for (const [le, count] of expected)
+          assert.equal(series('bucket', `le="${le}",${get}`), count, `le=${le}`);
+        assert.equal(series('count', get), 5);
+        assert.ok(Math.abs((series('sum', get) ?? 0) - 9.315) < 1e-9);
+        const post = 'method="POST",route="/v1/widgets"';
+        assert.equal(series('bucket', `le="0.025",${post}`), 0);
+        assert.equal(series('bucket', `le="0.05",${post}`), 1);
+        assert.equal(series('count', post), 1);
+        assert.equal(
+          seriesValue(text, `punchclock_http_requests_total{${get},status="200"}`),
+          5,
+          'the request counter counts the same requests',
+        );
+
+        // A scrape copies the totals; it neither resets nor doubles them.
+        metrics.recordHttpRequest('GET', '/v1/widgets', 200, 1);
+        const again = await scrape(t);
+        assert.equal(seriesValue(again, `punchclock_http_request_duration_seconds_count{${get}}`), 6);
+        assert.equal(
+          seriesValue(again, `punchclock_http_request_duration_seconds_bucket{le="0.005",${get}}`),
+          3,
+        );
+      });
+    });
+
     test('two apps in one process keep their own series', async () => {
       const first = await createTestApp(dialect);
       const second = await createTestApp(dialect);
