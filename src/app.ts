@@ -201,11 +201,14 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
   // Each request gets its own object in onRequest (Fastify forbids shared reference values on decorators).
   app.decorateRequest('versionContext', undefined as unknown as VersionContext);
   app.decorateRequest('apiPath', null);
+  // Set in onRequest, before anything reads it.
+  app.decorateRequest('receivedAt', undefined as unknown as Date);
   app.decorateRequest('routeConfig', undefined as unknown as FastifyRequest['routeOptions']['config']);
 
   // Per-request hooks are synchronous callbacks where they can be: an async hook costs a promise and a microtask
   // on every request (measured with the old in-process bench/pipeline.ts).
   app.addHook('onRequest', (request, reply, done) => {
+    request.receivedAt = clock.now();
     request.apiPath = apiPathOf(request.url);
     request.routeConfig = request.routeOptions.config;
     request.versionContext = {};

@@ -36,9 +36,10 @@ export class KeyCache {
     this.#publish = options.publish;
   }
 
-  get(keyHash: string): KeyAuthRow | undefined {
+  /** The cached row, unless it is older than maxAgeMs at `nowMs` (a request's time; by default the clock's now). */
+  get(keyHash: string, nowMs?: number): KeyAuthRow | undefined {
     const entry = this.#entries.get(keyHash);
-    if (entry && this.#clock.now().getTime() - entry.loadedAt < this.#maxAgeMs) {
+    if (entry && (nowMs ?? this.#clock.now().getTime()) - entry.loadedAt < this.#maxAgeMs) {
       this.hits++;
       return entry.row;
     }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { andThen, type MaybePromise } from '../../shared/maybe-promise.js';
+import type { MaybePromise } from '../../shared/maybe-promise.js';
 import type { AppContext } from '../context.js';
 import { grants } from '../descriptors/permissions.js';
 import { ApiError } from '../errors/api-error.js';
@@ -13,6 +13,10 @@ import '../http/fastify-types.js';
  * Rate limits, authentication, scope and version of one /v1 request; throws (or rejects with) the refusal. A request
  * is charged to the account of its key, or to its client address when no key is involved (public and unknown routes)
  * or the key was refused: failed guesses never spend an account's budget.
+ *
+ * Each step continues in the next directly when its answer is at hand (a cached key, the memory rate-limit store),
+ * and through a promise only when it is not: nearly every request then runs without a promise, and without a
+ * closure made for it either.
  */
 export function admitRequest(
   ctx: AppContext,
@@ -20,31 +24,68 @@ export function admitRequest(
   reply: FastifyReply,
 ): MaybePromise<void> {
   const config = request.routeConfig;
+  const nowMs = request.receivedAt.getTime();
   if (config.auth === 'none' || config.scope === undefined) {
-    return andThen(ctx.rateLimiter.admitAnonymous(request.ip), (headers) => {
-      reply.headers(headers);
-      request.apiVersion = requestedVersion(request) ?? LATEST_API_VERSION;
-    });
+    const headers = ctx.rateLimiter.admitAnonymous(request.ip, nowMs);
+    if (headers instanceof Promise) return headers.then((h) => admittedAnonymously(request, reply, h));
+    return admittedAnonymously(request, reply, headers);
   }
-  const { scope } = config;
-  return andThen(
-    andThen(ctx.rateLimiter.admitUnauthenticated(request.ip), () => authenticateRequest(ctx, request, reply)),
-    (principal) => {
-      request.principal = principal;
-      // Before the scope check: a request refused for its scope costs the service like any other, and its 403
-      // carries the headers too.
-      return andThen(ctx.rateLimiter.admit(principal, request.method), (headers) => {
-        reply.headers(headers);
-        if (scope !== null && !grants(principal.scopes, scope)) {
-          throw new ApiError(
-            'missing_scope',
-            `This API key lacks the "${scope}" scope required by ${request.method} ${config.url}.`,
-          );
-        }
-        request.apiVersion = requestedVersion(request) ?? principal.accountApiVersion ?? LATEST_API_VERSION;
-      });
-    },
-  );
+  const checked = ctx.rateLimiter.admitUnauthenticated(request.ip, nowMs);
+  if (checked instanceof Promise) return checked.then(() => admitKeyed(ctx, request, reply, nowMs));
+  return admitKeyed(ctx, request, reply, nowMs);
+}
+
+function admittedAnonymously(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  headers: Record<string, string>,
+): void {
+  reply.headers(headers);
+  request.apiVersion = requestedVersion(request) ?? LATEST_API_VERSION;
+}
+
+function admitKeyed(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  nowMs: number,
+): MaybePromise<void> {
+  const principal = authenticateRequest(ctx, request, reply);
+  if (principal instanceof Promise)
+    return principal.then((p) => admitPrincipal(ctx, request, reply, p, nowMs));
+  return admitPrincipal(ctx, request, reply, principal, nowMs);
+}
+
+function admitPrincipal(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  nowMs: number,
+): MaybePromise<void> {
+  request.principal = principal;
+  // Before the scope check: a request refused for its scope costs the service like any other, and its 403
+  // carries the headers too.
+  const headers = ctx.rateLimiter.admit(principal, request.method, nowMs);
+  if (headers instanceof Promise) return headers.then((h) => admittedPrincipal(request, reply, principal, h));
+  return admittedPrincipal(request, reply, principal, headers);
+}
+
+function admittedPrincipal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  headers: Record<string, string>,
+): void {
+  reply.headers(headers);
+  const { scope, url } = request.routeConfig;
+  if (scope && !grants(principal.scopes, scope)) {
+    throw new ApiError(
+      'missing_scope',
+      `This API key lacks the "${scope}" scope required by ${request.method} ${url}.`,
+    );
+  }
+  request.apiVersion = requestedVersion(request) ?? principal.accountApiVersion ?? LATEST_API_VERSION;
 }
 
 /** The request's key as a principal; a refusal is charged to the client address before it is thrown. */
@@ -53,14 +94,14 @@ function authenticateRequest(
   request: FastifyRequest,
   reply: FastifyReply,
 ): MaybePromise<Principal> {
-  const refused = (error: unknown) => chargeRefusal(ctx, request, reply, error);
   try {
-    const principal = authenticate(ctx, request.headers.authorization, (key) => {
-      request.recognisedKey = key;
-    });
-    return principal instanceof Promise ? principal.catch(refused) : principal;
+    // The request hears of its key as soon as it is found (request.recognisedKey), refused or not.
+    const principal = authenticate(ctx, request.headers.authorization, request.receivedAt, request);
+    return principal instanceof Promise
+      ? principal.catch((error: unknown) => chargeRefusal(ctx, request, reply, error))
+      : principal;
   } catch (error) {
-    return refused(error);
+    return chargeRefusal(ctx, request, reply, error);
   }
 }
 

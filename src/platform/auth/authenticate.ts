@@ -34,9 +34,15 @@ function malformedKey(): ApiError {
   return unauthenticated('api_key_invalid', 'The API key is malformed or fails its checksum.');
 }
 
+/** Where authentication notes the key a token names, as soon as it is found (the request: its log row). */
+export interface RecognisedKeyHolder {
+  recognisedKey: RecognisedKey | null;
+}
+
 /**
- * Authorization header → Principal, or the contract's 401/403 error. `onRecognised` hears of the key as soon as it
- * is found, before it may be refused, so that the request log can show an account the refusals of its keys.
+ * Authorization header → Principal, or the contract's 401/403 error. `recognised` hears of the key as soon as it is
+ * found, before it may be refused, so that the request log can show an account the refusals of its keys. `now` is the
+ * request's time (expiry, the age of the cached row).
  *
  * Synchronous when the key is in the cache (nearly every request): only a cache miss waits for the database.
  * A malformed header or token throws at once.
@@ -44,7 +50,8 @@ function malformedKey(): ApiError {
 export function authenticate(
   ctx: AppContext,
   authorization: string | undefined,
-  onRecognised?: (key: RecognisedKey) => void,
+  now: Date = ctx.clock.now(),
+  recognised?: RecognisedKeyHolder,
 ): MaybePromise<Principal> {
   const token = bearerToken(authorization);
   // Only a token of a key's length is worth hashing: a header can hold kilobytes.
@@ -52,25 +59,26 @@ export function authenticate(
   const keyHash = hashApiKey(token);
   // A cached hash is a key this service issued, so its format and checksum were right: only a miss checks them,
   // before the database read, so guessed tokens cost no query.
-  const cached = ctx.keyCache.get(keyHash);
-  if (cached) return admitKey(ctx, cached, onRecognised);
+  const cached = ctx.keyCache.get(keyHash, now.getTime());
+  if (cached) return admitKey(cached, recognised, now);
   if (!isWellFormedApiKey(token)) throw malformedKey();
   return findKeyForAuth(ctx.database.db, keyHash).then((row) => {
     if (row) ctx.keyCache.set(keyHash, row);
-    return admitKey(ctx, row, onRecognised);
+    return admitKey(row, recognised, now);
   });
 }
 
 /** The checks a found key must pass on every request (its row may be cached, the time is now). */
 function admitKey(
-  ctx: AppContext,
   row: KeyAuthRow | undefined,
-  onRecognised: ((key: RecognisedKey) => void) | undefined,
+  recognised: RecognisedKeyHolder | undefined,
+  now: Date,
 ): Principal {
   if (!row) throw unauthenticated('api_key_invalid', 'The API key is not recognised.');
-  onRecognised?.({ accountId: row.account_id, keyId: row.id });
+  // The principal names the key and its account, and is made once per cached row.
+  if (recognised) recognised.recognisedKey = principalFor(row);
 
-  const status = keyStatus(row, ctx.clock.now());
+  const status = keyStatus(row, now);
   if (status === 'revoked')
     throw unauthenticated('api_key_revoked', `API key ${row.display_prefix}… was revoked.`);
   if (status === 'expired')

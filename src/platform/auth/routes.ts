@@ -4,7 +4,7 @@ import { ApiKeySchema } from '../api-keys/schema.js';
 import { resourceModule } from '../http/resource-routes.js';
 
 /** GET /v1/api-key: who is calling, for integrations that check their own setup. */
-export const callingKeyRoutes = resourceModule(API_KEYS, (routes, ctx) => {
+export const callingKeyRoutes = resourceModule(API_KEYS, (routes) => {
   routes.route(
     {
       method: 'GET',
@@ -18,6 +18,6 @@ export const callingKeyRoutes = resourceModule(API_KEYS, (routes, ctx) => {
     },
     // Served from the key row authentication just verified (and its columns as already parsed): a self-check
     // should not cost a second lookup.
-    (_request, principal) => toApiKeyObject(principal.key, ctx.clock.now(), principal),
+    (request, principal) => toApiKeyObject(principal.key, request.receivedAt, principal),
   );
 });

@@ -17,6 +17,12 @@ declare module 'fastify' {
     context: AppContext;
   }
   interface FastifyRequest {
+    /**
+     * When the request arrived, by the app's clock: read once per request (root onRequest hook) and used by every
+     * time-dependent step of it — key expiry and cache age, rate-limit windows, the request log's time — so the
+     * test clock governs them all and a request costs one clock read.
+     */
+    receivedAt: Date;
     /** The request's path when it is under /v1 (without the query string), else null; computed once per request. */
     apiPath: string | null;
     /**

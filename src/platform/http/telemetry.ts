@@ -15,7 +15,7 @@ export function registerRequestTelemetry(app: FastifyInstance, ctx: AppContext):
       const route = routePatternOf(request);
       const durationMs = reply.elapsedTime;
       ctx.requestLog.record(
-        requestLogRowOf(request, reply, path, route, durationMs, ctx.clock.now()),
+        requestLogRowOf(request, reply, path, route, durationMs, request.receivedAt),
         request.principal?.keyId ?? null,
       );
       ctx.metrics.recordHttpRequest(request.method, route, reply.statusCode, durationMs);

@@ -94,12 +94,18 @@ export class RateLimiter {
    * store round trip before authenticating; another process's failures reach this one on its first 401 from them.
    */
   readonly #suspects = new Map<string, number>();
+  /** The one bucket most requests spend from, by plan, made once: a request allocates no bucket of its own. */
+  readonly #accountBuckets = new Map<Plan, readonly Bucket[]>();
+  readonly #anonymousBuckets: readonly Bucket[];
 
   constructor(options: RateLimiterOptions) {
     this.store = options.store;
     this.#clock = options.clock;
     this.#policy = options.policy ?? DEFAULT_RATE_LIMIT_POLICY;
     this.#logger = options.logger;
+    this.#anonymousBuckets = [
+      { name: ANONYMOUS_BUCKET, limit: this.#policy.anonymousRequestsPerIpPerMinute, windowMs: MINUTE_MS },
+    ];
   }
 
   /** Calls `listener` for every refused request; returns the function that unsubscribes it. */
@@ -111,23 +117,29 @@ export class RateLimiter {
   /**
    * Takes one request from every budget of an authenticated caller, all or nothing. Returns the rate-limit headers
    * for the response, or throws the 429 (`rate_limited`, or `daily_write_cap` for a spent daily write cap) with
-   * those headers and Retry-After. Synchronous with a synchronous store (memory).
+   * those headers and Retry-After. Synchronous with a synchronous store (memory). `nowMs`: the request's time (the
+   * clock is read when it is not given).
    */
-  admit(caller: RateLimitedCaller, method: string): MaybePromise<Record<string, string>> {
+  admit(caller: RateLimitedCaller, method: string, nowMs?: number): MaybePromise<Record<string, string>> {
     const limits = this.#policy.plans[caller.plan];
-    const buckets: Bucket[] = [
-      { name: ACCOUNT_BUCKET, limit: limits.requestsPerMinute, windowMs: MINUTE_MS },
-    ];
-    if (caller.rateLimitPerMinute !== null) {
-      buckets.push({ name: keyBucket(caller.keyId), limit: caller.rateLimitPerMinute, windowMs: MINUTE_MS });
+    let buckets = this.#accountBuckets.get(caller.plan);
+    if (!buckets) {
+      buckets = [{ name: ACCOUNT_BUCKET, limit: limits.requestsPerMinute, windowMs: MINUTE_MS }];
+      this.#accountBuckets.set(caller.plan, buckets);
     }
-    if (limits.dailyWriteCap !== null && WRITE_METHODS.has(method)) {
-      buckets.push({ name: DAILY_WRITES_BUCKET, limit: limits.dailyWriteCap, windowMs: DAY_MS });
+    const writeCap = WRITE_METHODS.has(method) ? limits.dailyWriteCap : null;
+    if (caller.rateLimitPerMinute !== null || writeCap !== null) {
+      const more = [...buckets];
+      if (caller.rateLimitPerMinute !== null) {
+        more.push({ name: keyBucket(caller.keyId), limit: caller.rateLimitPerMinute, windowMs: MINUTE_MS });
+      }
+      if (writeCap !== null) more.push({ name: DAILY_WRITES_BUCKET, limit: writeCap, windowMs: DAY_MS });
+      buckets = more;
     }
-    return andThen(
-      this.#safely(() => this.store.consume(caller.accountId, buckets)),
-      (result) => this.#admitted(result, caller, limits),
-    );
+    const result = this.#consume(caller.accountId, buckets, nowMs);
+    return result instanceof Promise
+      ? result.then((r) => this.#admitted(r, caller, limits))
+      : this.#admitted(result, caller, limits);
   }
 
   #admitted(
@@ -168,10 +180,10 @@ export class RateLimiter {
    * key it sends now — so guessing keys gets no answer at all past the limit. Addresses with no recent failure are
    * let through at once, without asking the store.
    */
-  admitUnauthenticated(ip: string): MaybePromise<void> {
-    if (!this.#isSuspect(ip)) return;
+  admitUnauthenticated(ip: string, nowMs?: number): MaybePromise<void> {
+    if (!this.#isSuspect(ip, nowMs)) return;
     return andThen(
-      this.#safely(() => this.store.peek(ipScope(ip), [this.#authFailureBucket()])),
+      this.#safely(() => this.store.peek(ipScope(ip), [this.#authFailureBucket()], nowMs)),
       (result) => this.#admittedAfterFailures(result),
     );
   }
@@ -190,16 +202,11 @@ export class RateLimiter {
    * A /v1 request charged to no account (a public or unknown route, an account with API access off): takes one
    * from the client address's budget for such requests. Returns the headers, or throws the 429.
    */
-  admitAnonymous(ip: string): MaybePromise<Record<string, string>> {
-    const bucket = {
-      name: ANONYMOUS_BUCKET,
-      limit: this.#policy.anonymousRequestsPerIpPerMinute,
-      windowMs: MINUTE_MS,
-    };
-    return andThen(
-      this.#safely(() => this.store.consume(ipScope(ip), [bucket])),
-      (result) => this.#admittedAnonymously(result),
-    );
+  admitAnonymous(ip: string, nowMs?: number): MaybePromise<Record<string, string>> {
+    const result = this.#consume(ipScope(ip), this.#anonymousBuckets, nowMs);
+    return result instanceof Promise
+      ? result.then((r) => this.#admittedAnonymously(r))
+      : this.#admittedAnonymously(result);
   }
 
   #admittedAnonymously(result: RateLimitResult | null): Record<string, string> {
@@ -266,11 +273,27 @@ export class RateLimiter {
 
   #safely(work: () => MaybePromise<RateLimitResult>): MaybePromise<RateLimitResult | null> {
     try {
-      const result = work();
-      return result instanceof Promise ? result.catch((error: unknown) => this.#storeFailed(error)) : result;
+      return this.#unlessFailed(work());
     } catch (error) {
       return this.#storeFailed(error);
     }
+  }
+
+  /** `#safely` for the two calls of every request, without a closure made for each. */
+  #consume(
+    scope: string,
+    buckets: readonly Bucket[],
+    nowMs: number | undefined,
+  ): MaybePromise<RateLimitResult | null> {
+    try {
+      return this.#unlessFailed(this.store.consume(scope, buckets, nowMs));
+    } catch (error) {
+      return this.#storeFailed(error);
+    }
+  }
+
+  #unlessFailed(result: MaybePromise<RateLimitResult>): MaybePromise<RateLimitResult | null> {
+    return result instanceof Promise ? result.catch((error: unknown) => this.#storeFailed(error)) : result;
   }
 
   #storeFailed(error: unknown): null {
@@ -288,10 +311,10 @@ export class RateLimiter {
     }
   }
 
-  #isSuspect(ip: string): boolean {
+  #isSuspect(ip: string, nowMs: number | undefined): boolean {
     const until = this.#suspects.get(ip);
     if (until === undefined) return false;
-    if (until > this.#clock.now().getTime()) return true;
+    if (until > (nowMs ?? this.#clock.now().getTime())) return true;
     this.#suspects.delete(ip);
     return false;
   }

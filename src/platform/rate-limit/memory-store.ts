@@ -84,8 +84,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
     }
   }
 
-  consume(scope: string, buckets: readonly Bucket[]): MaybePromise<RateLimitResult> {
-    const result = this.#decide(scope, buckets, true);
+  consume(scope: string, buckets: readonly Bucket[], nowMs?: number): MaybePromise<RateLimitResult> {
+    const result = this.#decide(scope, buckets, true, nowMs);
     if (!this.#durable || !result.allowed) return result;
     const { ledger, minWindowMs } = this.#durable;
     // Most requests move no day-long counter: they allocate nothing here and stay synchronous.
@@ -100,8 +100,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return saved ? Promise.all(saved).then(() => result) : result;
   }
 
-  peek(scope: string, buckets: readonly Bucket[]): RateLimitResult {
-    return this.#decide(scope, buckets, false);
+  peek(scope: string, buckets: readonly Bucket[], nowMs?: number): RateLimitResult {
+    return this.#decide(scope, buckets, false, nowMs);
   }
 
   /** Live counters (for tests of the memory bound). */
@@ -109,9 +109,14 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return this.#size;
   }
 
-  #decide(scope: string, buckets: readonly Bucket[], consume: boolean): RateLimitResult {
+  #decide(
+    scope: string,
+    buckets: readonly Bucket[],
+    consume: boolean,
+    nowMs: number | undefined,
+  ): RateLimitResult {
     if (buckets.length === 0) return UNLIMITED;
-    const now = this.#clock.now().getTime();
+    const now = nowMs ?? this.#clock.now().getTime();
     this.#sweep(now);
     const entry = this.#scopes.get(scope);
     const counts: WindowCounts[] = [];

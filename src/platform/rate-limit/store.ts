@@ -12,10 +12,15 @@ import type { Bucket, RateLimitResult } from './sliding-window.js';
  * in embedded mode a request never waits a microtask for its counters.
  */
 export interface RateLimitStore {
-  /** All or nothing: takes one request from every bucket when every bucket fits, else from none. */
-  consume(scope: string, buckets: readonly Bucket[]): MaybePromise<RateLimitResult>;
+  /**
+   * All or nothing: takes one request from every bucket when every bucket fits, else from none. `nowMs` is the
+   * request's time as the app's clock read it (one read per request); a store that counts by the clock of this
+   * process decides at that time, and reads its clock when none is given. The Redis store counts by the Redis
+   * server's clock, the one clock all processes share, and ignores it.
+   */
+  consume(scope: string, buckets: readonly Bucket[], nowMs?: number): MaybePromise<RateLimitResult>;
   /** The same decision without taking anything: would a request pass now? */
-  peek(scope: string, buckets: readonly Bucket[]): MaybePromise<RateLimitResult>;
+  peek(scope: string, buckets: readonly Bucket[], nowMs?: number): MaybePromise<RateLimitResult>;
 }
 
 /** The answer for no buckets at all (a caller with nothing to limit). */
