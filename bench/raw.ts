@@ -9,7 +9,7 @@
  * cards), then a third time with the app's `onQuery` hook recording every statement of its own connection (begin
  * and commit included; the request-log worker's are not the route's). The app is then closed and the statements
  * replayed on a connection of the raw floor's own, as prepared statements: better-sqlite3 on SQLite (with the
- * settings of the app's connection), `pg` named prepared statements on PostgreSQL, one round trip each as the
+ * settings of the app's connection, rows read as arrays), `pg` named prepared statements on PostgreSQL, one round trip each as the
  * app makes them. Each replayed request ends with JSON.stringify of the object the route answered. Ids the
  * captured request made (a punch's, its time entry's, its events') are replaced by fresh ones of the same kind on
  * every replay, wherever they appear in the parameters (inside the events' JSON too), so inserts insert new rows
@@ -193,6 +193,8 @@ function sqliteReplayer(file: string, pragmas: readonly string[]): Replayer {
         let statement = prepared.get(sql);
         if (!statement) {
           statement = db.prepare(sql);
+          // Rows as arrays: the least the driver can do (better-sqlite3's row objects cost about as much again).
+          if (statement.reader) statement.raw(true);
           prepared.set(sql, statement);
         }
         if (statement.reader) statement.all(parameters);

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -35,6 +38,49 @@ describe('SQLite statement cache', () => {
     assert.deepEqual(cache.prepare('select 1 as one').all([]), [{ one: 1 }]);
     cache.close();
     assert.equal(database.open, false);
+  });
+
+  test('rows read as arrays come out as the objects better-sqlite3 makes, whatever the column names', () => {
+    const database = new SQLite(':memory:');
+    database.exec(`create table t (a integer, "b c" text, "it's" real, "__proto__" text)`);
+    database.exec(`insert into t values (1, 'x', 1.5, 'p'), (2, null, null, null)`);
+    const cache = cachingStatements(database);
+    for (const text of [
+      'select a, "b c", "it\'s" from t order by a',
+      'select a, a + 1 as a, "b c" as "}; throw 1; //" from t order by a',
+      'select * from t order by a',
+      'select count(*) from t where a > ?',
+    ]) {
+      const parameters = text.includes('?') ? [0] : [];
+      const expected = database.prepare(text).all(parameters);
+      assert.deepEqual(cache.prepare(text).all(parameters), expected, text);
+      assert.deepEqual([...cache.prepare(text).iterate(parameters)], expected, text);
+    }
+    const proto = cache.prepare('select * from t order by a').all([]) as Record<string, unknown>[];
+    assert.equal(
+      Object.getPrototypeOf(proto[0]),
+      Object.prototype,
+      'a __proto__ column is a column, not the prototype',
+    );
+    cache.close();
+  });
+
+  test('a statement follows a schema change made by another connection', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'punchclock-statements-'));
+    try {
+      const file = join(directory, 'db.sqlite');
+      const database = new SQLite(file);
+      database.exec('create table t (a integer); insert into t values (1)');
+      const cache = cachingStatements(database);
+      assert.deepEqual(cache.prepare('select * from t').all([]), [{ a: 1 }]);
+      const other = new SQLite(file);
+      other.exec('alter table t add column b integer default 7');
+      other.close();
+      assert.deepEqual(cache.prepare('select * from t').all([]), [{ a: 1, b: 7 }]);
+      cache.close();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('a cached statement sees schema changes made after it was prepared', async () => {
