@@ -155,6 +155,12 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
           durable: { ledger: new DatabaseCounterLedger(deps.database.db), minWindowMs: DAY_MS },
         }));
   if (rateLimitStore instanceof MemoryRateLimitStore) await rateLimitStore.load();
+  deps.database.onIdleConnectionError((error) =>
+    app.log.warn(
+      { err: error },
+      'a PostgreSQL connection was lost while idle; the pool opens another when needed',
+    ),
+  );
   const context: AppContext = {
     config,
     redis,

@@ -16,6 +16,13 @@ export interface DatabaseHandle {
   readonly dialect: Dialect;
   /** How it was opened, so another thread can open its own connection to the same database. */
   readonly options: DatabaseOptions;
+  /**
+   * `listener` hears of each PostgreSQL connection lost while idle in the pool (a server restart, a failover, a
+   * terminated backend). The pool drops it and opens another when one is needed; pg would throw the error and end the
+   * process if the pool had no listener, so it always has one and the loss is survived with or without this. The app
+   * adds its logger. A no-op on SQLite.
+   */
+  onIdleConnectionError(listener: (error: Error) => void): void;
   close(): Promise<void>;
 }
 
@@ -68,7 +75,17 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
       dialect: new PostgresDialect({ pool: preparingPool(pool) }),
       ...(log ? { log } : {}),
     });
-    return { db, dialect: 'postgres', options, close: () => db.destroy() };
+    const listeners: ((error: Error) => void)[] = [];
+    pool.on('error', (error) => {
+      for (const listener of listeners) listener(error);
+    });
+    return {
+      db,
+      dialect: 'postgres',
+      options,
+      onIdleConnectionError: (listener) => void listeners.push(listener),
+      close: () => db.destroy(),
+    };
   }
   const sqlite = new SQLite(options.sqliteFile ?? ':memory:');
   sqlite.pragma('journal_mode = WAL');
@@ -79,7 +96,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }),
     ...(log ? { log } : {}),
   });
-  return { db, dialect: 'sqlite', options, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', options, onIdleConnectionError: () => {}, close: () => db.destroy() };
 }
 
 export interface MigrationOutcome {

@@ -23,6 +23,7 @@ export function requestScoped(handle: DatabaseHandle): DatabaseHandle {
     },
     dialect: handle.dialect,
     options: handle.options,
+    onIdleConnectionError: (listener) => handle.onIdleConnectionError(listener),
     close: () => handle.close(),
   };
 }
