@@ -219,6 +219,18 @@ async function loadPeriodCards(
   return { inputs, rows: await ensureCards(ctx, trx, accountId, period.id, due, employeeId) };
 }
 
+/** The card rows of the period `findPeriod` finds in the hold, and what they are computed from. */
+function loadCards(
+  ctx: ServiceContext,
+  accountId: string,
+  findPeriod: (trx: Db) => Promise<PayPeriodRow>,
+  employeeId?: string,
+): Promise<{ inputs: PeriodInputs; rows: TimeCardRow[] }> {
+  return holdingPayPeriods(ctx, accountId, async (trx) =>
+    loadPeriodCards(ctx, trx, accountId, await findPeriod(trx), employeeId),
+  );
+}
+
 /** Every card of the period `findPeriod` finds in the hold, computed once the hold is released. */
 async function computeCards(
   ctx: ServiceContext,
@@ -226,9 +238,7 @@ async function computeCards(
   findPeriod: (trx: Db) => Promise<PayPeriodRow>,
   employeeId?: string,
 ): Promise<TimeCard[]> {
-  const { inputs, rows } = await holdingPayPeriods(ctx, accountId, async (trx) =>
-    loadPeriodCards(ctx, trx, accountId, await findPeriod(trx), employeeId),
-  );
+  const { inputs, rows } = await loadCards(ctx, accountId, findPeriod, employeeId);
   return rows.map((row) => toTimeCard(inputs, row));
 }
 
@@ -242,13 +252,19 @@ export function computePayPeriodCards(
   return computeCards(ctx, accountId, (trx) => loadPayPeriodRow(trx, accountId, period.id), employeeId);
 }
 
-/** Keyset paging over cards computed in memory (bounded by the account's employees): the same cursors as SQL lists. */
-function pageOfCards(cards: readonly TimeCard[], page: PageRequest): { items: TimeCard[]; hasMore: boolean } {
-  const newestFirst = [...cards].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+/**
+ * Keyset paging over cards or card rows held in memory (bounded by the account's employees): the same cursors as SQL
+ * lists. A card's id is its row's, so rows page exactly as their cards would.
+ */
+function pageById<T extends { readonly id: string }>(
+  items: readonly T[],
+  page: PageRequest,
+): { items: T[]; hasMore: boolean } {
+  const newestFirst = [...items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const { endingBefore, startingAfter } = page;
   const window = endingBefore
-    ? newestFirst.filter((card) => card.id > endingBefore).reverse()
-    : newestFirst.filter((card) => !startingAfter || card.id < startingAfter);
+    ? newestFirst.filter((item) => item.id > endingBefore).reverse()
+    : newestFirst.filter((item) => !startingAfter || item.id < startingAfter);
   return pageOf(window.slice(0, page.limit + 1), page);
 }
 
@@ -266,22 +282,31 @@ export async function listTimeCards(
 ): Promise<Page<TimeCard>> {
   const { payPeriodId, employeeId } = filters;
   const since = filters.updatedSince;
-  const cards = (
-    await computeCards(
-      ctx,
-      accountId,
-      async (trx) => {
-        const period = payPeriodId
-          ? await loadPayPeriodRow(trx, accountId, payPeriodId, 'payPeriodId')
-          : await findCurrentPayPeriodRow(ctx, trx, accountId);
-        // An unknown employee is a 404 (param employeeId), not an empty list: after the period, in filter order.
-        await assertFilterObjectsExist(trx, accountId, { employeeId });
-        return period;
-      },
-      employeeId,
-    )
-  ).filter((card) => since === undefined || card.updatedAt >= since);
-  return { ...pageOfCards(cards, page), countTotal: async () => cards.length };
+  const { inputs, rows } = await loadCards(
+    ctx,
+    accountId,
+    async (trx) => {
+      const period = payPeriodId
+        ? await loadPayPeriodRow(trx, accountId, payPeriodId, 'payPeriodId')
+        : await findCurrentPayPeriodRow(ctx, trx, accountId);
+      // An unknown employee is a 404 (param employeeId), not an empty list: after the period, in filter order.
+      await assertFilterObjectsExist(trx, accountId, { employeeId });
+      return period;
+    },
+    employeeId,
+  );
+  if (since === undefined) {
+    // Only the page's cards are computed, not every card of the period; `updatedSince` filters on what a card is
+    // computed from, so with it every card is.
+    const { items, hasMore } = pageById(rows, page);
+    return {
+      items: items.map((row) => toTimeCard(inputs, row)),
+      hasMore,
+      countTotal: async () => rows.length,
+    };
+  }
+  const cards = rows.map((row) => toTimeCard(inputs, row)).filter((card) => card.updatedAt >= since);
+  return { ...pageById(cards, page), countTotal: async () => cards.length };
 }
 
 async function loadCard(db: Db, accountId: string, id: string): Promise<TimeCardRow> {

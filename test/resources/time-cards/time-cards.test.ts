@@ -292,6 +292,30 @@ describeEachDialect('time cards', ({ t, account }) => {
     assert.equal(many.queries, few.queries);
   });
 
+  test('pages of cards are the whole list’s cards, walked either way, with its total', async () => {
+    const whole = await list(`payPeriodId=${lastWeek}&limit=100`);
+    assert.equal(whole.status, 200, whole.raw);
+    const all = whole.body.data;
+    assert.ok(all.length >= 5, 'enough cards for three pages of two');
+    const forward: TimeCard[] = [];
+    let cursor = '';
+    for (;;) {
+      const res = await list(
+        `payPeriodId=${lastWeek}&limit=2&include=totalCount${cursor ? `&startingAfter=${cursor}` : ''}`,
+      );
+      assert.equal(res.status, 200, res.raw);
+      assert.equal(res.body.totalCount, all.length);
+      forward.push(...res.body.data);
+      if (!res.body.hasMore) break;
+      cursor = res.body.data.at(-1)?.id as string;
+    }
+    // Each card of a page is computed as it is in the whole list: every figure, not only the ids.
+    assert.deepEqual(forward, all);
+    const back = await list(`payPeriodId=${lastWeek}&limit=2&endingBefore=${all[3]?.id}`);
+    assert.deepEqual(back.body.data, all.slice(1, 3));
+    assert.equal(back.body.hasMore, true);
+  });
+
   test('other accounts: their card and their period → 404', async () => {
     const other = await createTestAccount(t);
     const card = (await list(`payPeriodId=${lastWeek}`)).body.data[0] as TimeCard;
