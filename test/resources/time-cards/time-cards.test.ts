@@ -32,6 +32,7 @@ type TimeCard = Figures & {
 type List<T> = {
   data: T[];
   hasMore: boolean;
+  totalCount?: number;
 };
 
 const HOUR = 3600;
