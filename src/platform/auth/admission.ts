@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { MaybePromise } from '../../shared/maybe-promise.js';
+import { andThen, type MaybePromise } from '../../shared/maybe-promise.js';
 import type { AppContext } from '../context.js';
 import { grants } from '../descriptors/permissions.js';
 import { ApiError } from '../errors/api-error.js';
@@ -12,11 +12,8 @@ import '../http/fastify-types.js';
 /**
  * Rate limits, authentication, scope and version of one /v1 request; throws (or rejects with) the refusal. A request
  * is charged to the account of its key, or to its client address when no key is involved (public and unknown routes)
- * or the key was refused: failed guesses never spend an account's budget.
- *
- * Each step continues in the next directly when its answer is at hand (a cached key, the memory rate-limit store),
- * and through a promise only when it is not: nearly every request then runs without a promise, and without a
- * closure made for it either.
+ * or the key was refused: failed guesses never spend an account's budget. Every step decides at the request's time
+ * (`request.receivedAt`).
  */
 export function admitRequest(
   ctx: AppContext,
@@ -26,66 +23,32 @@ export function admitRequest(
   const config = request.routeConfig;
   const nowMs = request.receivedAt.getTime();
   if (config.auth === 'none' || config.scope === undefined) {
-    const headers = ctx.rateLimiter.admitAnonymous(request.ip, nowMs);
-    if (headers instanceof Promise) return headers.then((h) => admittedAnonymously(request, reply, h));
-    return admittedAnonymously(request, reply, headers);
+    return andThen(ctx.rateLimiter.admitAnonymous(request.ip, nowMs), (headers) => {
+      reply.headers(headers);
+      request.apiVersion = requestedVersion(request) ?? LATEST_API_VERSION;
+    });
   }
-  const checked = ctx.rateLimiter.admitUnauthenticated(request.ip, nowMs);
-  if (checked instanceof Promise) return checked.then(() => admitKeyed(ctx, request, reply, nowMs));
-  return admitKeyed(ctx, request, reply, nowMs);
-}
-
-function admittedAnonymously(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  headers: Record<string, string>,
-): void {
-  reply.headers(headers);
-  request.apiVersion = requestedVersion(request) ?? LATEST_API_VERSION;
-}
-
-function admitKeyed(
-  ctx: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  nowMs: number,
-): MaybePromise<void> {
-  const principal = authenticateRequest(ctx, request, reply);
-  if (principal instanceof Promise)
-    return principal.then((p) => admitPrincipal(ctx, request, reply, p, nowMs));
-  return admitPrincipal(ctx, request, reply, principal, nowMs);
-}
-
-function admitPrincipal(
-  ctx: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  principal: Principal,
-  nowMs: number,
-): MaybePromise<void> {
-  request.principal = principal;
-  // Before the scope check: a request refused for its scope costs the service like any other, and its 403
-  // carries the headers too.
-  const headers = ctx.rateLimiter.admit(principal, request.method, nowMs);
-  if (headers instanceof Promise) return headers.then((h) => admittedPrincipal(request, reply, principal, h));
-  return admittedPrincipal(request, reply, principal, headers);
-}
-
-function admittedPrincipal(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  principal: Principal,
-  headers: Record<string, string>,
-): void {
-  reply.headers(headers);
-  const { scope, url } = request.routeConfig;
-  if (scope && !grants(principal.scopes, scope)) {
-    throw new ApiError(
-      'missing_scope',
-      `This API key lacks the "${scope}" scope required by ${request.method} ${url}.`,
-    );
-  }
-  request.apiVersion = requestedVersion(request) ?? principal.accountApiVersion ?? LATEST_API_VERSION;
+  const { scope } = config;
+  return andThen(
+    andThen(ctx.rateLimiter.admitUnauthenticated(request.ip, nowMs), () =>
+      authenticateRequest(ctx, request, reply),
+    ),
+    (principal) => {
+      request.principal = principal;
+      // Before the scope check: a request refused for its scope costs the service like any other, and its 403
+      // carries the headers too.
+      return andThen(ctx.rateLimiter.admit(principal, request.method, nowMs), (headers) => {
+        reply.headers(headers);
+        if (scope !== null && !grants(principal.scopes, scope)) {
+          throw new ApiError(
+            'missing_scope',
+            `This API key lacks the "${scope}" scope required by ${request.method} ${config.url}.`,
+          );
+        }
+        request.apiVersion = requestedVersion(request) ?? principal.accountApiVersion ?? LATEST_API_VERSION;
+      });
+    },
+  );
 }
 
 /** The request's key as a principal; a refusal is charged to the client address before it is thrown. */
@@ -116,7 +79,7 @@ async function chargeRefusal(
     reply.headers(await ctx.rateLimiter.noteAuthenticationFailure(request.ip));
   } else if (error instanceof ApiError && error.code === 'api_access_disabled') {
     // The account's API is off, so it has no budget to charge: the address pays, as for public routes.
-    reply.headers(await ctx.rateLimiter.admitAnonymous(request.ip));
+    reply.headers(await ctx.rateLimiter.admitAnonymous(request.ip, request.receivedAt.getTime()));
   }
   throw error;
 }

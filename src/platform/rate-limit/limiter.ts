@@ -94,8 +94,7 @@ export class RateLimiter {
    * store round trip before authenticating; another process's failures reach this one on its first 401 from them.
    */
   readonly #suspects = new Map<string, number>();
-  /** The one bucket most requests spend from, by plan, made once: a request allocates no bucket of its own. */
-  readonly #accountBuckets = new Map<Plan, readonly Bucket[]>();
+  /** The budget of a client address for requests charged to no account: the same for every request. */
   readonly #anonymousBuckets: readonly Bucket[];
 
   constructor(options: RateLimiterOptions) {
@@ -122,24 +121,19 @@ export class RateLimiter {
    */
   admit(caller: RateLimitedCaller, method: string, nowMs?: number): MaybePromise<Record<string, string>> {
     const limits = this.#policy.plans[caller.plan];
-    let buckets = this.#accountBuckets.get(caller.plan);
-    if (!buckets) {
-      buckets = [{ name: ACCOUNT_BUCKET, limit: limits.requestsPerMinute, windowMs: MINUTE_MS }];
-      this.#accountBuckets.set(caller.plan, buckets);
+    const buckets: Bucket[] = [
+      { name: ACCOUNT_BUCKET, limit: limits.requestsPerMinute, windowMs: MINUTE_MS },
+    ];
+    if (caller.rateLimitPerMinute !== null) {
+      buckets.push({ name: keyBucket(caller.keyId), limit: caller.rateLimitPerMinute, windowMs: MINUTE_MS });
     }
-    const writeCap = WRITE_METHODS.has(method) ? limits.dailyWriteCap : null;
-    if (caller.rateLimitPerMinute !== null || writeCap !== null) {
-      const more = [...buckets];
-      if (caller.rateLimitPerMinute !== null) {
-        more.push({ name: keyBucket(caller.keyId), limit: caller.rateLimitPerMinute, windowMs: MINUTE_MS });
-      }
-      if (writeCap !== null) more.push({ name: DAILY_WRITES_BUCKET, limit: writeCap, windowMs: DAY_MS });
-      buckets = more;
+    if (limits.dailyWriteCap !== null && WRITE_METHODS.has(method)) {
+      buckets.push({ name: DAILY_WRITES_BUCKET, limit: limits.dailyWriteCap, windowMs: DAY_MS });
     }
-    const result = this.#consume(caller.accountId, buckets, nowMs);
-    return result instanceof Promise
-      ? result.then((r) => this.#admitted(r, caller, limits))
-      : this.#admitted(result, caller, limits);
+    return andThen(
+      this.#safely(() => this.store.consume(caller.accountId, buckets, nowMs)),
+      (result) => this.#admitted(result, caller, limits),
+    );
   }
 
   #admitted(
@@ -203,10 +197,10 @@ export class RateLimiter {
    * from the client address's budget for such requests. Returns the headers, or throws the 429.
    */
   admitAnonymous(ip: string, nowMs?: number): MaybePromise<Record<string, string>> {
-    const result = this.#consume(ipScope(ip), this.#anonymousBuckets, nowMs);
-    return result instanceof Promise
-      ? result.then((r) => this.#admittedAnonymously(r))
-      : this.#admittedAnonymously(result);
+    return andThen(
+      this.#safely(() => this.store.consume(ipScope(ip), this.#anonymousBuckets, nowMs)),
+      (result) => this.#admittedAnonymously(result),
+    );
   }
 
   #admittedAnonymously(result: RateLimitResult | null): Record<string, string> {
@@ -273,27 +267,11 @@ export class RateLimiter {
 
   #safely(work: () => MaybePromise<RateLimitResult>): MaybePromise<RateLimitResult | null> {
     try {
-      return this.#unlessFailed(work());
+      const result = work();
+      return result instanceof Promise ? result.catch((error: unknown) => this.#storeFailed(error)) : result;
     } catch (error) {
       return this.#storeFailed(error);
     }
-  }
-
-  /** `#safely` for the two calls of every request, without a closure made for each. */
-  #consume(
-    scope: string,
-    buckets: readonly Bucket[],
-    nowMs: number | undefined,
-  ): MaybePromise<RateLimitResult | null> {
-    try {
-      return this.#unlessFailed(this.store.consume(scope, buckets, nowMs));
-    } catch (error) {
-      return this.#storeFailed(error);
-    }
-  }
-
-  #unlessFailed(result: MaybePromise<RateLimitResult>): MaybePromise<RateLimitResult | null> {
-    return result instanceof Promise ? result.catch((error: unknown) => this.#storeFailed(error)) : result;
   }
 
   #storeFailed(error: unknown): null {
