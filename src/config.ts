@@ -20,7 +20,7 @@ export interface Config {
   readonly logLevel: LogLevel;
   /**
    * Fastify's two lines per request ("incoming request", "request completed") at `info`. Off by default: every /v1
-   * request is in the request log already, and the two lines cost more CPU than serving a cached request.
+   * request is in the request log already, and writing the two lines is work on every request.
    */
   readonly accessLog: boolean;
   readonly publicUrl: string;

@@ -48,6 +48,8 @@ describe('configuration', () => {
       '10.0.0.0/8,192.168.1.1',
     );
     assert.equal(loadConfig({ PUNCHCLOCK_SQLITE_SYNCHRONOUS: ' FULL ' }).sqliteSynchronous, 'full');
+    assert.equal(loadConfig({}).accessLog, false);
+    assert.equal(loadConfig({ PUNCHCLOCK_ACCESS_LOG: 'true' }).accessLog, true);
   });
 
   test('PUNCHCLOCK_SQLITE_SYNCHRONOUS sets the synchronous mode of the embedded database', async () => {
@@ -78,6 +80,7 @@ describe('configuration', () => {
       ['LOG_LEVEL', 'loud'],
       ['PUNCHCLOCK_TRUST_PROXY', 'the load balancer'],
       ['PUNCHCLOCK_SQLITE_SYNCHRONOUS', 'always'],
+      ['PUNCHCLOCK_ACCESS_LOG', 'loud'],
     ] as const) {
       assert.throws(
         () => loadConfig({ [name]: value }),

@@ -72,8 +72,8 @@ export class AppMetrics {
   readonly registry = new Registry();
   /**
    * Answered /v1 requests by route and method — statuses and durations — counted here in plain numbers and copied
-   * into the counter and the histogram when scraped: a prom-client inc() or observe() per request (label
-   * validation, hashing the label set) cost more than the rest of the counting.
+   * into the counter and the histogram when scraped: a prom-client inc() or observe() per request validates the
+   * labels and hashes the label set, which a tally in plain numbers does not.
    */
   readonly #tallies = new Map<string, Map<string, RouteTally>>();
   readonly #rateLimitRefusals: Counter<'reason'>;
