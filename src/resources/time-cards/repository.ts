@@ -128,6 +128,25 @@ export async function findApprovedCardTouching(
   return query.orderBy('p.start_date').orderBy('c.employee_id').limit(1).executeTakeFirst();
 }
 
+/** Which of these employees have an approved card in the period. */
+export async function listApprovedEmployeeIds(
+  db: Db,
+  accountId: string,
+  payPeriodId: string,
+  employeeIds: readonly string[],
+): Promise<string[]> {
+  if (employeeIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('time_cards')
+    .select('employee_id')
+    .where('account_id', '=', accountId)
+    .where('pay_period_id', '=', payPeriodId)
+    .where('employee_id', 'in', [...employeeIds])
+    .where('approved', '=', 1)
+    .execute();
+  return rows.map((row) => row.employee_id);
+}
+
 export async function deleteCardsOfPeriods(
   db: Db,
   accountId: string,

@@ -319,6 +319,19 @@ export async function listTimeCards(
   return { ...pageById(cards, page), countTotal: async () => cards.length };
 }
 
+/**
+ * Which of these employees' cards of the period are approved, read from the card rows alone (no computation): an
+ * employee whose card has no row yet has no approved card.
+ */
+export async function approvedCardHolders(
+  ctx: ServiceContext,
+  accountId: string,
+  payPeriodId: string,
+  employeeIds: readonly string[],
+): Promise<ReadonlySet<string>> {
+  return new Set(await repo.listApprovedEmployeeIds(ctx.database.db, accountId, payPeriodId, employeeIds));
+}
+
 async function loadCard(db: Db, accountId: string, id: string): Promise<TimeCardRow> {
   const row = await repo.findCard(db, accountId, id);
   if (!row) throw notFound('Time card', id);
