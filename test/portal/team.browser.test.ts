@@ -2,7 +2,7 @@
  * Settings and Team in a real browser: an administrator edits the account, upgrades the API version through its
  * dialog, changes the pay schedule, filters the team with htmx and opens a time card; a manager sees the team but
  * gets the 403 page on Settings, and approves, unapproves (with a reason, through its dialog) and re-approves a time
- * card. No page error, no request beyond the server.
+ * card. No page error, no request beyond the server. Also writes the README's screenshot of an approved time card.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
