@@ -126,4 +126,3 @@ export const UnapproveTimeCardBody = Type.Object(
     examples: [{ reason: 'Tuesday’s clock-out was 5 hours early; fixing the entry.' }],
   },
 );
-export type UnapproveTimeCardInput = Static<typeof UnapproveTimeCardBody>;
