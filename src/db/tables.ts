@@ -291,6 +291,12 @@ export interface TimeCardsTable extends ObjectColumns {
   pay_period_id: string;
   approved: DbBoolean;
   approved_at: string | null;
+  /** Who approved it: an API key's id (`key_…`) or a portal user's (`usr_…`); null while not approved. */
+  approved_by: string | null;
+  /** The last withdrawal of its approval: when, by whom (a key's or a user's id) and why (optional). */
+  unapproved_at: string | null;
+  unapproved_by: string | null;
+  unapproval_reason: string | null;
 }
 
 export type TimeOffType = 'vacation' | 'sick' | 'holiday' | 'personal' | 'unpaid';

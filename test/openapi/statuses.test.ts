@@ -92,6 +92,54 @@ describeEachDialect('documented statuses (defect 14)', ({ t, account }) => {
     }
   });
 
+  test('409 time_card_approved on every route that changes time inside an approved card', async () => {
+    const employeeId = await fixtureEmployee(t, auth().authorization);
+    const body = (value: unknown) => ({ headers: auth(), body: value });
+    // Yesterday in New York, inside the current pay period (19 Oct – 1 Nov 2026 on the default schedule).
+    const entry = await call<{ id: string }>(
+      t,
+      'POST',
+      '/v1/time-entries',
+      body({ employeeId, start: '2026-10-31T13:00:00Z', end: '2026-10-31T17:00:00Z' }),
+    );
+    assert.equal(entry.status, 201, entry.raw);
+    const timeOff = await call<{ id: string }>(
+      t,
+      'POST',
+      '/v1/time-off',
+      body({ employeeId, type: 'vacation', startDate: '2026-10-30', endDate: '2026-10-30' }),
+    );
+    assert.equal(timeOff.status, 201, timeOff.raw);
+    const [card] = await listed<{ id: string }>(
+      t,
+      auth().authorization,
+      `/v1/time-cards?employeeId=${employeeId}`,
+    );
+    assert.ok(card);
+    const approved = await call(t, 'POST', `/v1/time-cards/${card.id}/approve`, { headers: auth() });
+    assert.equal(approved.status, 200, approved.raw);
+    const inside = { start: '2026-10-31T18:00:00Z', end: '2026-10-31T19:00:00Z' };
+    const changes: ['POST' | 'PATCH' | 'DELETE', string, string, unknown][] = [
+      ['POST', '/v1/punches', '/v1/punches', { employeeId, type: 'in', at: '2026-10-31T18:00:00Z' }],
+      ['POST', '/v1/time-entries', '/v1/time-entries', { employeeId, ...inside }],
+      ['PATCH', `/v1/time-entries/${entry.body.id}`, '/v1/time-entries/{id}', { notes: 'late' }],
+      ['DELETE', `/v1/time-entries/${entry.body.id}`, '/v1/time-entries/{id}', undefined],
+      ['POST', `/v1/time-off/${timeOff.body.id}/approve`, '/v1/time-off/{id}/approve', undefined],
+      ['PATCH', '/v1/pay-schedule', '/v1/pay-schedule', { anchorDate: '2024-01-02' }],
+    ];
+    try {
+      for (const [method, url, path, value] of changes) {
+        expectDocumented(
+          await call(t, method, url, value === undefined ? { headers: auth() } : body(value)),
+          { method, path },
+          { status: 409, code: 'time_card_approved' },
+        );
+      }
+    } finally {
+      await call(t, 'POST', `/v1/time-cards/${card.id}/unapprove`, { headers: auth() });
+    }
+  });
+
   test('409 endpoint_disabled on webhook test and retry', async () => {
     const { id } = await fixtureWebhookEndpoint(t, auth().authorization);
     const ping = await call<{ id: string }>(t, 'POST', `/v1/webhook-endpoints/${id}/test`, {

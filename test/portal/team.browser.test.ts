@@ -1,19 +1,21 @@
 /**
  * Settings and Team in a real browser: an administrator edits the account, upgrades the API version through its
  * dialog, changes the pay schedule, filters the team with htmx and opens a time card; a manager sees the team but
- * gets the 403 page on Settings. No page error, no request beyond the server.
+ * gets the 403 page on Settings, and approves, unapproves (with a reason, through its dialog) and re-approves a time
+ * card. No page error, no request beyond the server. Also writes the README's screenshot of an approved time card.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findAccount, updateAccount } from '../../src/platform/accounts/repository.js';
 import { LATEST_API_VERSION } from '../../src/platform/versioning/versions.js';
 import { getPaySchedule } from '../../src/resources/pay-schedule/service.js';
-import { call, createTestAccount, createTestApp } from '../helpers/app.js';
+import { type ApiResponse, call, createTestAccount, createTestApp } from '../helpers/app.js';
 import {
   addPortalUser,
   browserSignIn,
   externalRequests,
   launchBrowser,
+  screenshotPath,
   skipWithoutChromium,
   watchPage,
 } from '../helpers/portal.js';
@@ -41,6 +43,22 @@ test('Settings and Team in the browser; a manager sees Team but not Settings', {
     }
     const [maria] = employees;
     assert.ok(maria);
+    // Maria's week in Los Angeles (PDT), 08:00–16:30 with a 30-minute break, and a long Thursday.
+    for (const [day, end] of [
+      ['26', '23:30'],
+      ['27', '23:30'],
+      ['28', '23:30'],
+      ['29', '26:00'],
+      ['30', '23:30'],
+    ] as const) {
+      const [hours, minutes] = end.split(':').map(Number) as [number, number];
+      const endAt = new Date(Date.UTC(2026, 9, Number(day), hours, minutes)).toISOString();
+      const created: ApiResponse = await call(t, 'POST', '/v1/time-entries', {
+        key: account.key,
+        body: { employeeId: maria.id, start: `2026-10-${day}T15:00:00Z`, end: endAt, breakSeconds: 1800 },
+      });
+      assert.equal(created.status, 201, created.raw);
+    }
     await call(t, 'POST', '/v1/punches', { key: account.key, body: { employeeId: maria.id, type: 'in' } });
     await updateAccount(t.db.db, account.account.id, {
       api_version: '2025-03-01',
@@ -118,6 +136,35 @@ test('Settings and Team in the browser; a manager sees Team but not Settings', {
     const refused = await managerPage.goto(`${origin}/portal/settings`);
     assert.equal(refused?.status(), 403);
     await managerPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
+
+    // The manager approves Maria's card, unapproves it through its dialog with a reason, and approves it again.
+    await managerPage.goto(`${origin}/portal/team/${maria.id}`);
+    await managerPage.getByRole('button', { name: 'Approve time card' }).click();
+    await managerPage.getByText('The time card is approved').waitFor();
+    await managerPage.getByRole('button', { name: 'Unapprove' }).click();
+    const unapprove = managerPage.locator('dialog#unapprove-card');
+    await unapprove.waitFor({ state: 'visible' });
+    await unapprove.getByLabel('Reason (optional)').fill('Thursday’s overtime needs a second look.');
+    await unapprove.getByRole('button', { name: 'Unapprove' }).click();
+    await managerPage.getByText('The time card is unapproved').waitFor();
+    await managerPage.getByText('Reason: Thursday’s overtime needs a second look.').waitFor();
+    await managerPage.getByRole('button', { name: 'Approve time card' }).click();
+    await managerPage.getByText('The time card is approved').waitFor();
+    await managerPage
+      .getByText(/by Test manager/)
+      .first()
+      .waitFor();
+    const cards = await call<{ data: { approvedBy: string; unapprovalReason: string }[] }>(
+      t,
+      'GET',
+      `/v1/time-cards?employeeId=${maria.id}`,
+      { key: account.key },
+    );
+    assert.deepEqual(
+      [cards.body.data[0]?.approvedBy, cards.body.data[0]?.unapprovalReason],
+      [manager.id, 'Thursday’s overtime needs a second look.'],
+    );
+    await managerPage.screenshot({ path: screenshotPath('team-time-card.png'), fullPage: true });
     await managerContext.close();
 
     assert.deepEqual(seen.errors, []);

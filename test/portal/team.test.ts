@@ -70,10 +70,10 @@ for (const dialect of DIALECTS) {
           const mariaRow = rows.find((row) => row.startsWith('Maria Lopez'));
           assert.equal(
             mariaRow,
-            'Maria Lopez maria@example.com Clocked in Union &lt;Station> Bartender Active',
+            'Maria Lopez maria@example.com Clocked in Union &lt;Station> Bartender Active Not approved',
           );
           assert.ok(rows.some((row) => row.startsWith('James Okafor') && row.includes('On break')));
-          assert.ok(rows.some((row) => row === 'Aiko Tanaka Clocked out — — Inactive'));
+          assert.ok(rows.some((row) => row === 'Aiko Tanaka Clocked out — — Inactive —'));
           assert.match(page.body, new RegExp(`href="/portal/team/${maria.id}"`));
           assert.match(page.body, /3 employees match\./);
         }
@@ -197,6 +197,192 @@ for (const dialect of DIALECTS) {
         const inactive = await portalRequest(t, session, 'GET', `/portal/team/${aiko.id}`);
         assert.equal(inactive.statusCode, 200);
         assert.match(inactive.body, /has no time card in the current pay period/);
+      });
+    });
+
+    test('managers and administrators approve and unapprove a card from its page; who, when and why show', async () => {
+      await withTestApp(dialect, async (t) => {
+        const account = await createTestAccount(t);
+        const worker = await create(t, account, '/v1/employees', { firstName: 'Noor', lastName: 'Haddad' });
+        const entry = await create(t, account, '/v1/time-entries', {
+          employeeId: worker.id,
+          start: '2026-10-31T12:00:00Z',
+          end: '2026-10-31T20:00:00Z',
+        });
+        const manager = await addPortalUser(t, account.account.id, 'manager');
+        const managerSession = await signIn(t, manager.email);
+        const cardUrl = `/portal/team/${worker.id}`;
+
+        const page = await portalRequest(t, managerSession, 'GET', cardUrl);
+        assert.equal(page.statusCode, 200, page.body);
+        const cardId = /action="\/portal\/team\/emp_[^/]+\/cards\/(tcd_[^/]+)\/approve"/.exec(page.body)?.[1];
+        assert.ok(cardId, 'the page offers to approve the card');
+        assert.match(page.body, /<dd>Not approved\.<\/dd>/);
+        const actions = `${cardUrl}/cards/${cardId}`;
+
+        // Approve as the manager: back to the card, which says by whom and when (in the account's zone).
+        const approved = await portalRequest(t, managerSession, 'POST', `${actions}/approve`);
+        assert.equal(approved.statusCode, 303, approved.body);
+        const card = await call<{ payPeriodId: string; approvedBy: string; approvedAt: string }>(
+          t,
+          'GET',
+          `/v1/time-cards/${cardId}`,
+          { key: account.key },
+        );
+        assert.equal(card.body.approvedBy, manager.id, 'a portal approval records the user');
+        assert.equal(card.body.approvedAt, t.clock.now().toISOString());
+        assert.equal(
+          approved.headers.location,
+          `${cardUrl}?payPeriodId=${card.body.payPeriodId}&done=approved`,
+        );
+        const shown = await portalRequest(t, managerSession, 'GET', String(approved.headers.location));
+        assert.match(shown.body, /The time card is approved/);
+        assert.match(shown.body, /badge ok">Approved</);
+        assert.match(shown.body, /<dt>Approved<\/dt><dd>Nov 1, 2026, 7:00\s?AM by Test manager<\/dd>/);
+        assert.doesNotMatch(shown.body, /cards\/tcd_[^/]+\/approve/);
+        assert.match(shown.body, new RegExp(`action="${actions}/unapprove"`));
+        // The list shows it too, and the API's changes to the card's time are refused.
+        assert.ok(
+          rowsOf((await portalRequest(t, managerSession, 'GET', '/portal/team')).body).some(
+            (row) => row.startsWith('Noor Haddad') && row.endsWith('Active Approved'),
+          ),
+        );
+        const frozen = await call<{ error: { code: string } }>(t, 'PATCH', `/v1/time-entries/${entry.id}`, {
+          key: account.key,
+          body: { end: '2026-10-31T21:00:00Z' },
+        });
+        assert.equal(frozen.status, 409);
+        assert.equal(frozen.body.error.code, 'time_card_approved');
+
+        // Without the form's CSRF token nothing happens; a blank reason is refused on the page, as typed.
+        const forged = await portalRequest(
+          t,
+          managerSession,
+          'POST',
+          `${actions}/unapprove`,
+          {},
+          { csrf: false },
+        );
+        assert.equal(forged.statusCode, 403);
+        const blank = await portalRequest(t, managerSession, 'POST', `${actions}/unapprove`, {
+          reason: '   ',
+        });
+        assert.equal(blank.statusCode, 400);
+        assert.match(blank.body, /role="alert"><span>The field &#34;reason&#34; must not be blank\./);
+        assert.match(blank.body, /data-open-on-load/);
+        assert.match(blank.body, /<textarea id="unapprove-reason"[^>]*> {3}<\/textarea>/);
+        assert.equal(
+          (await call<{ approved: boolean }>(t, 'GET', `/v1/time-cards/${cardId}`, { key: account.key })).body
+            .approved,
+          true,
+        );
+
+        // An administrator unapproves with a reason: shown with who and when, kept on the card, in the events feed.
+        t.clock.advance(3_600_000);
+        const adminSession = await signIn(t, account.admin.email);
+        const unapproved = await portalRequest(t, adminSession, 'POST', `${actions}/unapprove`, {
+          reason: ' Clock-out <missed> ',
+        });
+        assert.equal(unapproved.statusCode, 303, unapproved.body);
+        assert.equal(
+          unapproved.headers.location,
+          `${cardUrl}?payPeriodId=${card.body.payPeriodId}&done=unapproved`,
+        );
+        const reopened = await portalRequest(t, adminSession, 'GET', String(unapproved.headers.location));
+        assert.match(reopened.body, /The time card is unapproved/);
+        assert.match(reopened.body, /Nov 1, 2026, 8:00\s?AM by Administrator/);
+        assert.match(reopened.body, /Reason: <span>Clock-out &lt;missed><\/span>/);
+        assert.match(reopened.body, new RegExp(`action="${actions}/approve"`));
+        const events = await call<{ data: { data: { object: Record<string, unknown> } }[] }>(
+          t,
+          'GET',
+          '/v1/events?type=time_card.unapproved',
+          { key: account.key },
+        );
+        assert.deepEqual(
+          [events.body.data[0]?.data.object.unapprovedBy, events.body.data[0]?.data.object.unapprovalReason],
+          [account.admin.id, 'Clock-out <missed>'],
+        );
+
+        // An approval through the API names the key.
+        await create(t, account, `/v1/time-cards/${cardId}/approve`, undefined);
+        const byKey = await portalRequest(t, adminSession, 'GET', cardUrl);
+        assert.match(byKey.body, /by API key “Full access”/);
+
+        // A locked period refuses the unapproval on the page (409), not with a 500.
+        await create(t, account, `/v1/pay-periods/${card.body.payPeriodId}/lock`, undefined);
+        const locked = await portalRequest(t, adminSession, 'POST', `${actions}/unapprove`, {
+          reason: 'late',
+        });
+        assert.equal(locked.statusCode, 409);
+        assert.match(locked.body, /is locked; unlock it/);
+        assert.match(locked.body, /<h1>Noor Haddad<\/h1>/);
+      });
+    });
+
+    test('approval actions: only the card of the employee in the address, only for managers and administrators', async () => {
+      await withTestApp(dialect, async (t) => {
+        const account = await createTestAccount(t);
+        const { maria, james } = await team(t, account);
+        const cards = await call<{ data: { id: string }[] }>(
+          t,
+          'GET',
+          `/v1/time-cards?employeeId=${maria.id}`,
+          {
+            key: account.key,
+          },
+        );
+        const cardId = cards.body.data[0]?.id;
+        assert.ok(cardId);
+        const admin = await signIn(t, account.admin.email);
+        for (const url of [
+          `/portal/team/${james.id}/cards/${cardId}/approve`,
+          `/portal/team/${maria.id}/cards/tcd_01JD2X6Y3Z4A5B6C7D8E9F0G1H/approve`,
+          `/portal/team/${maria.id}/cards/nonsense/unapprove`,
+        ]) {
+          const refused = await portalRequest(t, admin, 'POST', url);
+          assert.equal(refused.statusCode, 404, url);
+          assert.match(String(refused.headers['content-type']), /text\/html/);
+        }
+        const employee = await signIn(t, (await addPortalUser(t, account.account.id, 'employee')).email);
+        const forbidden = await portalRequest(
+          t,
+          employee,
+          'POST',
+          `/portal/team/${maria.id}/cards/${cardId}/approve`,
+        );
+        assert.equal(forbidden.statusCode, 403);
+        const card = await call<{ approved: boolean }>(t, 'GET', `/v1/time-cards/${cardId}`, {
+          key: account.key,
+        });
+        assert.equal(card.body.approved, false);
+      });
+    });
+
+    test('the card page steps through pay periods; an unknown period is the 404 page', async () => {
+      await withTestApp(dialect, async (t) => {
+        const account = await createTestAccount(t);
+        const { maria } = await team(t, account);
+        const session = await signIn(t, account.admin.email);
+        const current = await portalRequest(t, session, 'GET', `/portal/team/${maria.id}`);
+        // The default schedule: every two weeks from Monday 2024-01-01; today is 1 Nov 2026.
+        assert.match(current.body, /Time card for the current pay period, Mon, Oct 19 – Sun, Nov 1\./);
+        const previous =
+          /href="(\/portal\/team\/emp_[^"?]+\?payPeriodId=ppd_[^"]+)">← Mon, Oct 5 – Sun, Oct 18</.exec(
+            current.body,
+          )?.[1];
+        assert.ok(previous, current.body);
+        const earlier = await portalRequest(t, session, 'GET', previous);
+        assert.equal(earlier.statusCode, 200);
+        assert.match(earlier.body, /Time card for the pay period, Mon, Oct 5 – Sun, Oct 18\./);
+        assert.match(earlier.body, new RegExp(`href="/portal/team/${maria.id}">Mon, Oct 19 – Sun, Nov 1 →<`));
+        const unknown = await portalRequest(
+          t,
+          session,
+          'GET',
+          `/portal/team/${maria.id}?payPeriodId=ppd_01JD2X6Y3Z4A5B6C7D8E9F0G1H`,
+        );
+        assert.equal(unknown.statusCode, 404);
       });
     });
 

@@ -47,15 +47,24 @@ export function restrictObject<T extends Record<string, unknown>>(
   return out as Partial<T>;
 }
 
-/** Refuses a write body that touches a field outside the restriction (403 field_not_permitted). */
-export function assertWritableFields(body: unknown, scopeName: string, allowed: readonly string[]): void {
+/**
+ * Refuses a write body that touches a field outside the restriction (403 field_not_permitted, `param` naming the
+ * body property). A property writes the field of its name, or the one `fieldOf` maps it to.
+ */
+export function assertWritableFields(
+  body: unknown,
+  scopeName: string,
+  allowed: readonly string[],
+  fieldOf: Readonly<Record<string, string>> = {},
+): void {
   if (typeof body !== 'object' || body === null) return;
-  for (const field of Object.keys(body)) {
+  for (const property of Object.keys(body)) {
+    const field = Object.hasOwn(fieldOf, property) ? (fieldOf[property] as string) : property;
     if (!allowed.includes(field)) {
       throw new ApiError(
         'field_not_permitted',
         `This API key may not write the field "${field}" of ${scopeName}; it is limited to: ${allowed.join(', ')}.`,
-        { param: field },
+        { param: property },
       );
     }
   }

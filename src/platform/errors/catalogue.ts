@@ -190,6 +190,12 @@ export const ERROR_CATALOGUE = {
     type: 'invalid_request_error',
     description: 'The change falls inside a locked pay period; unlock the period first.',
   },
+  time_card_approved: {
+    status: 409,
+    type: 'invalid_request_error',
+    description:
+      'The change falls inside an approved time card of the employee (for a pay schedule change: of anyone); unapprove the card first.',
+  },
   not_pending: {
     status: 409,
     type: 'invalid_request_error',

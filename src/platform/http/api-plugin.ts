@@ -61,7 +61,9 @@ function permissionCheck(
  */
 const checkWritableFields = permissionCheck((principal, resource, request) => {
   const allowed = fieldRestriction(principal, resource);
-  if (allowed && resource.scope) assertWritableFields(request.body, resource.scope.name, allowed);
+  if (allowed && resource.scope) {
+    assertWritableFields(request.body, resource.scope.name, allowed, request.routeConfig.bodyFields);
+  }
 });
 
 /** A list's filters reveal the fields they filter on: a key may only use those it may read. */

@@ -11,6 +11,8 @@ declare module 'fastify' {
     scope?: string | null;
     /** The resource the route serves: its objects reach the caller through the key's permissions on it. */
     resource?: ResourceDescriptor;
+    /** The resource's field each body property writes, where the names differ (see BodyOptions in resource-routes). */
+    bodyFields?: Readonly<Record<string, string>>;
   }
   interface FastifyInstance {
     /** The process's services and state (database, clock, key cache), for the CLI-free entry points. */

@@ -43,7 +43,21 @@ export type ApiRequest<Params = unknown, Query = unknown, Body = unknown> = Fast
 type StaticOf<S> = S extends TSchema ? Static<S> : unknown;
 type IdParams = { id: string };
 
-export interface RouteSpec<P, Q, B> extends Required<Omit<OperationText, 'errors'>> {
+/** How a route reads its body, beyond its schema. */
+export interface BodyOptions {
+  /**
+   * The body may be left out (an action whose body only adds detail, like unapprove's reason): a request without
+   * one is validated and handled as `{}`, and the document marks the request body as not required.
+   */
+  readonly bodyOptional?: boolean;
+  /**
+   * The field of the resource's objects each body property writes, where its name differs (unapprove's `reason` is
+   * the card's `unapprovalReason`): what a key's field restriction is checked against.
+   */
+  readonly bodyFields?: Readonly<Record<string, string>>;
+}
+
+export interface RouteSpec<P, Q, B> extends Required<Omit<OperationText, 'errors'>>, BodyOptions {
   readonly errors?: readonly ErrorCode[];
   readonly method: Method;
   /** From /v1: `/employees/:id/approve`. */
@@ -78,6 +92,12 @@ function pascalCase(words: string): string {
     .split(/[^a-zA-Z]+/)
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
+}
+
+/** A body left out is validated and handled as `{}` (see BodyOptions.bodyOptional). */
+function absentBodyAsEmpty(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  if (request.body === undefined || request.body === null) request.body = {};
+  done();
 }
 
 function withArticle(noun: string): string {
@@ -229,7 +249,8 @@ export class ResourceRoutes<R extends ResourceDescriptor = ResourceDescriptor> {
   /** `POST /<path>/:id/<verb>`: an action on one object (`approve`, `lock`), answering the object. */
   action<B extends TSchema | undefined = undefined>(
     verb: string,
-    spec: OperationText & { readonly access: Access; readonly body?: B; readonly response: TSchema },
+    spec: OperationText &
+      BodyOptions & { readonly access: Access; readonly body?: B; readonly response: TSchema },
     handler: Handler<ApiRequest<IdParams, unknown, StaticOf<B>>, Promise<unknown>>,
   ): void {
     this.route(
@@ -271,7 +292,7 @@ export class ResourceRoutes<R extends ResourceDescriptor = ResourceDescriptor> {
     handler: (request: ApiRequest<StaticOf<P>, StaticOf<Q>, StaticOf<B>>, reply: FastifyReply) => unknown,
   ): void {
     const { resource } = this;
-    const { method, url, access, params, querystring, body, response, status } = spec;
+    const { method, url, access, params, querystring, body, response, status, bodyOptional } = spec;
     const schema = operation(
       {
         operationId: spec.operationId,
@@ -286,13 +307,17 @@ export class ResourceRoutes<R extends ResourceDescriptor = ResourceDescriptor> {
         ...(body ? { body } : {}),
         response,
       },
-      { public: access === 'public' },
+      { public: access === 'public', bodyOptional: bodyOptional === true },
     );
     this.#app.route({
       method,
       url,
-      config: this.#config(access, method, url),
+      config: {
+        ...this.#config(access, method, url),
+        ...(spec.bodyFields ? { bodyFields: spec.bodyFields } : {}),
+      },
       schema,
+      ...(bodyOptional ? { preValidation: absentBodyAsEmpty } : {}),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const work = async () => handler(request as ApiRequest<StaticOf<P>, StaticOf<Q>, StaticOf<B>>, reply);
         // A write that claimed an Idempotency-Key commits its answer with its change (idempotency/hooks.ts).

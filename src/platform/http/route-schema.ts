@@ -17,18 +17,20 @@ export interface OperationDocs {
 
 /**
  * The schema of one /v1 operation: validation, serializer and documentation at once. Adds the Bearer security
- * requirement unless the route is public. Errors, rate-limit/version/request-id headers and code samples are added
+ * requirement unless the route is public; `bodyOptional` says the body may be left out. Errors, rate-limit/version/request-id headers and code samples are added
  * to the OpenAPI document centrally (see platform/openapi).
  */
 export function operation<S extends FastifySchema>(
   docs: OperationDocs,
   schema: S,
-  options: { public?: boolean } = {},
+  options: { public?: boolean; bodyOptional?: boolean } = {},
 ) {
   const { errors, ...text } = docs;
   return {
     ...text,
     ...(errors && errors.length > 0 ? { 'x-error-codes': [...errors] } : {}),
+    // The document marks the request body as optional (platform/openapi/document.ts).
+    ...(options.bodyOptional ? { 'x-body-optional': true } : {}),
     ...schema,
     security: options.public ? [] : [{ bearerAuth: [] }],
   };

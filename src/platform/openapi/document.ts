@@ -452,6 +452,9 @@ function enrichOperation(document: Json, path: string, method: string, op: Json,
     }
   }
   const requestBody = op.requestBody as Json | undefined;
+  // @fastify/swagger marks every body required; an action whose body only adds detail says otherwise.
+  if (requestBody && op['x-body-optional'] === true) requestBody.required = false;
+  delete op['x-body-optional'];
   const declared = (op['x-error-codes'] as ErrorCode[] | undefined) ?? [];
   delete op['x-error-codes'];
   const codes = operationErrorCodes({

@@ -23,9 +23,9 @@ export function updatedEvent(before: ChangedObject, after: ChangedObject): Event
 }
 
 /**
- * The events of an idempotent action that sets a flag (lock a pay period, approve a time card): none when the flag
- * already had that value (nothing changed), else `.updated`, followed by the domain event `whenSet` when the flag
- * went on.
+ * The events of an idempotent action that sets or clears a flag (lock a pay period, approve a time card): none when
+ * the flag already had that value (nothing changed), else `.updated`, followed by the domain event `whenSet` when
+ * the flag went on, or `whenCleared` (if the resource declares one) when it went off.
  */
 export function flagEvents<T extends ChangedObject, Domain extends string>(
   resource: ResourceDescriptor<string, string, Domain>,
@@ -33,10 +33,12 @@ export function flagEvents<T extends ChangedObject, Domain extends string>(
   after: T,
   flag: keyof T,
   whenSet: Domain,
+  whenCleared?: Domain,
 ): EventInput[] {
   if (before[flag] === after[flag]) return [];
   const events = [updatedEvent(before, after)];
   if (after[flag] === true) events.push(domainEvent(resource, whenSet, after));
+  else if (whenCleared !== undefined) events.push(domainEvent(resource, whenCleared, after));
   return events;
 }
 

@@ -9,7 +9,7 @@ import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule, localToday } from '../pay-schedule/service.js';
-import { periodsToMaterialise } from './calendar.js';
+import { addDays, periodsToMaterialise } from './calendar.js';
 import * as repo from './repository.js';
 import { PAY_PERIODS } from './resource.js';
 import { type PayPeriod, toPayPeriod } from './schema.js';
@@ -115,6 +115,20 @@ export async function findCurrentPayPeriodRow(
 /** The period containing today, materialising periods first. */
 export function currentPayPeriodRow(ctx: ServiceContext, accountId: string): Promise<PayPeriodRow> {
   return holdingPayPeriods(ctx, accountId, (trx) => findCurrentPayPeriodRow(ctx, trx, accountId));
+}
+
+/** The stored periods just before and just after `period` (null where none is), to step from one to the next. */
+export async function adjacentPayPeriodRows(
+  ctx: ServiceContext,
+  accountId: string,
+  period: PayPeriodRow,
+): Promise<{ previous: PayPeriodRow | null; next: PayPeriodRow | null }> {
+  const db = ctx.database.db;
+  const [previous, next] = await Promise.all([
+    repo.findPeriodContaining(db, accountId, addDays(period.start_date, -1)),
+    repo.findPeriodContaining(db, accountId, addDays(period.end_date, 1)),
+  ]);
+  return { previous: previous ?? null, next: next ?? null };
 }
 
 /**

@@ -25,10 +25,10 @@ export const payScheduleRoutes = resourceModule(PAY_SCHEDULE, (routes, ctx) => {
       url: PAY_SCHEDULE.path,
       access: 'write',
       operationId: 'updatePaySchedule',
-      errors: ['pay_period_locked'],
+      errors: ['pay_period_locked', 'time_card_approved'],
       summary: 'Update the pay schedule',
       description:
-        'Changes only the fields sent; `overtimeRule` is replaced as a whole. A new `frequency` or `anchorDate` replaces the pay periods that are not over yet (the current and future ones, with their time cards and approvals) while periods that have ended keep their dates; the first new period starts the day after the last ended one, shortened if the new schedule would start it earlier. If a period that would be replaced is locked, the change is refused with 409 `pay_period_locked`.',
+        'Changes only the fields sent; `overtimeRule` is replaced as a whole. A new `frequency` or `anchorDate` replaces the pay periods that are not over yet (the current and future ones, with their time cards and approvals) while periods that have ended keep their dates; the first new period starts the day after the last ended one, shortened if the new schedule would start it earlier. If a period that would be replaced is locked, the change is refused with 409 `pay_period_locked`; if one holds an approved time card (of any employee), with 409 `time_card_approved`: unapprove it first.',
       body: UpdatePayScheduleBody,
       response: { 200: PayScheduleSchema },
     },

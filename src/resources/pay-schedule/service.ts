@@ -6,7 +6,7 @@ import { deletedEvent, updatedEvent } from '../../platform/webhooks/change-event
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { localDateOf } from '../../shared/local-time.js';
 import { anchorProblem } from '../pay-periods/calendar.js';
-import { assertDatesUnlocked } from '../pay-periods/locks.js';
+import { assertDatesMayChange } from '../pay-periods/locks.js';
 import { deletePeriodsEndingFrom, holdPayPeriods } from '../pay-periods/repository.js';
 import { toPayPeriod } from '../pay-periods/schema.js';
 import { OVERTIME_PRESETS, type OvertimeRule, type OvertimeThresholds } from '../time-cards/overtime.js';
@@ -111,7 +111,8 @@ const END_OF_TIME = '9999-12-31';
  * Changes the schedule. A new frequency or anchor replaces the periods that are not over yet (the current and
  * future ones, with their time cards) in the same transaction; periods that have ended keep their dates, so pay
  * already run stays as it was, and the next list continues after them (the first new period is shortened to start
- * the day after the last kept one). A locked period among those replaced refuses the change (409).
+ * the day after the last kept one). A locked period among those replaced refuses the change (409 pay_period_locked),
+ * and so does an approved time card in one of them (409 time_card_approved): its approval would go with it.
  *
  * Events: `pay_schedule.updated`, and `pay_period.deleted` for each replaced period (a client may have listed it).
  * Their time cards go with them unannounced: a card is computed from time entries and time off, and the
@@ -164,7 +165,10 @@ export async function updatePaySchedule(
   });
 }
 
-/** Deletes the periods not over yet, with their time cards, unless one is locked (409); returns the periods. */
+/**
+ * Deletes the periods not over yet, with their time cards, unless one is locked or holds an approved card (409):
+ * either would be lost with it. Returns the periods.
+ */
 async function replaceOpenPeriods(
   ctx: ServiceContext,
   trx: Db,
@@ -172,7 +176,7 @@ async function replaceOpenPeriods(
   current: AccountSchedule,
 ): Promise<PayPeriodRow[]> {
   const today = localToday(ctx, current);
-  await assertDatesUnlocked(trx, accountId, today, END_OF_TIME);
+  await assertDatesMayChange(trx, accountId, 'everyone', today, END_OF_TIME);
   // Oldest first, so the `pay_period.deleted` events come in date order whatever order the database returns.
   const replaced = (await deletePeriodsEndingFrom(trx, accountId, today)).sort((a, b) =>
     a.start_date.localeCompare(b.start_date),

@@ -28,13 +28,15 @@ export const punchRoutes = resourceModule(PUNCHES, (routes, ctx) => {
         'time_entry_overlap',
         'outside_geofence',
         'pay_period_locked',
+        'time_card_approved',
       ],
       summary: 'Record a punch',
       description:
         'Clocks an employee in or out, or starts or ends a break, and keeps their time entry in step: `in` ' +
         'opens an entry, `out` closes it, breaks are subtracted from its duration. A punch that does not fit ' +
         'the employee’s clock state is refused with 409 (`already_clocked_in`, `not_clocked_in`, ' +
-        '`already_on_break`, `not_on_break`), as is one in a locked pay period (`pay_period_locked`). At a ' +
+        '`already_on_break`, `not_on_break`), as is one in a locked pay period (`pay_period_locked`) or inside ' +
+        'an approved time card of the employee (`time_card_approved`: unapprove the card first). At a ' +
         'location whose geofence mode is `warn` the verdict is recorded; in mode `block` a punch outside its ' +
         'geofences is refused with 403 `outside_geofence` and nothing is stored.',
       body: CreatePunchBody,

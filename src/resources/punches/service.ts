@@ -9,7 +9,7 @@ import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js
 import type { Coordinates } from '../../shared/geo.js';
 import { newId } from '../../shared/ids.js';
 import { findLocation } from '../locations/repository.js';
-import { assertTimeUnlocked } from '../pay-periods/locks.js';
+import { assertTimeMayChange } from '../pay-periods/locks.js';
 import { assertFilterObjectsExist, assertReferencesExist } from '../references.js';
 import { lockNamedEmployee, setClockStatus } from '../time-entries/clock-state.js';
 import * as timeEntryRepo from '../time-entries/repository.js';
@@ -178,7 +178,7 @@ export async function recordPunch(
         { param: 'at' },
       );
     }
-    await assertTimeUnlocked(trx, accountId, at);
+    await assertTimeMayChange(trx, accountId, { employeeId: employee.id }, at);
     const verdict = await geofenceVerdict(trx, accountId, employee.id, location, position);
 
     const punch: PunchRow = {

@@ -23,6 +23,10 @@ export const TIME_CARDS = defineResource({
     'ptoSeconds',
     'approved',
     'approvedAt',
+    'approvedBy',
+    'unapprovedAt',
+    'unapprovedBy',
+    'unapprovalReason',
     'days',
     'createdAt',
     'updatedAt',
@@ -30,7 +34,11 @@ export const TIME_CARDS = defineResource({
   restrictable: true,
   events: {
     changes: true,
-    domain: { approved: 'A time card was approved (also sent as time_card.updated).' },
+    domain: {
+      approved: 'A time card was approved (also sent as time_card.updated).',
+      unapproved:
+        'A time card’s approval was withdrawn; `unapprovedBy` and `unapprovalReason` say by whom and why (also sent as time_card.updated).',
+    },
   },
   queries: { payPeriodId: ['payPeriodId'], employeeId: ['employeeId'] },
 });

@@ -1,6 +1,6 @@
 import { resourceModule } from '../../platform/http/resource-routes.js';
 import { TIME_CARDS } from './resource.js';
-import { ListTimeCardsQuery, TimeCardSchema } from './schema.js';
+import { ListTimeCardsQuery, TimeCardSchema, UnapproveTimeCardBody } from './schema.js';
 import * as timeCards from './service.js';
 
 export const timeCardRoutes = resourceModule(TIME_CARDS, (routes, ctx) => {
@@ -23,10 +23,11 @@ export const timeCardRoutes = resourceModule(TIME_CARDS, (routes, ctx) => {
     'approve',
     {
       access: 'write',
-      description: 'Marks the card approved. Approving an approved card changes nothing.',
+      description:
+        'Marks the card approved, recording the calling key as `approvedBy`. From then on the employee’s time inside the pay period is frozen: creating a punch there, creating, changing or deleting a time entry there, and approving time off there are refused with 409 `time_card_approved` until the card is unapproved. Approving an approved card changes nothing.',
       response: TimeCardSchema,
     },
-    (request, { accountId }) => timeCards.setTimeCardApproved(ctx, accountId, request.params.id, true),
+    (request, { accountId, keyId }) => timeCards.approveTimeCard(ctx, accountId, request.params.id, keyId),
   );
 
   routes.action(
@@ -35,9 +36,13 @@ export const timeCardRoutes = resourceModule(TIME_CARDS, (routes, ctx) => {
       access: 'write',
       errors: ['pay_period_locked'],
       description:
-        'Withdraws the approval. Refused with 409 `pay_period_locked` while its pay period is locked. Unapproving an unapproved card changes nothing.',
+        'Withdraws the approval, so the employee’s time inside the pay period can change again. The body is optional; its `reason` is kept on the card (`unapprovalReason`, with `unapprovedBy` and `unapprovedAt`) and sent with the `time_card.unapproved` event. Refused with 409 `pay_period_locked` while its pay period is locked. Unapproving an unapproved card changes nothing (and records no reason).',
+      body: UnapproveTimeCardBody,
+      bodyOptional: true,
+      bodyFields: { reason: 'unapprovalReason' },
       response: TimeCardSchema,
     },
-    (request, { accountId }) => timeCards.setTimeCardApproved(ctx, accountId, request.params.id, false),
+    (request, { accountId, keyId }) =>
+      timeCards.unapproveTimeCard(ctx, accountId, request.params.id, keyId, request.body.reason),
   );
 });

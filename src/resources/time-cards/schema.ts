@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { objectSchema } from '../../platform/descriptors/object-schema.js';
+import { NOT_BLANK } from '../../platform/http/text.js';
 import { listQuerySchema } from '../../platform/pagination/schema.js';
 import { exampleId, idPattern } from '../../shared/ids.js';
 import { EMPLOYEES } from '../employees/resource.js';
@@ -8,6 +9,8 @@ import { TIME_CARDS } from './resource.js';
 
 const EXAMPLE_ID = exampleId(TIME_CARDS);
 const timestamp = Type.String({ format: 'date-time', examples: ['2026-11-02T14:03:11.482Z'] });
+/** Who changed an approval: an API key (`key_…`) or a portal user (`usr_…`). */
+const actor = Type.String({ pattern: '^(key|usr)_', examples: ['key_01JD2X6Y3Z4A5B6C7D8E9F0G1H'] });
 const seconds = (description: string, example: number) =>
   Type.Integer({ minimum: 0, description, examples: [example] });
 const date = (description: string, example: string) =>
@@ -39,8 +42,37 @@ export const TimeCardSchema = objectSchema(
     periodStart: date('First day of the pay period.', '2026-10-26'),
     periodEnd: date('Last day of the pay period, inclusive.', '2026-11-08'),
     ...figures,
-    approved: Type.Boolean({ description: 'Whether a manager approved the card.', examples: [false] }),
+    approved: Type.Boolean({
+      description:
+        'Whether a manager approved the card. While it is approved, the time it is computed from is frozen: creating, changing or deleting a punch or time entry inside its pay period, or approving time off there, is refused with 409 `time_card_approved` until the card is unapproved.',
+      examples: [true],
+    }),
     approvedAt: Type.Union([timestamp, Type.Null()], { description: 'When it was approved; null if not.' }),
+    approvedBy: Type.Union([actor, Type.Null()], {
+      description:
+        'Who approved it: the id of the API key (`key_…`) or of the portal user (`usr_…`) that approved it; null if not approved (or approved before approvals recorded who).',
+    }),
+    unapprovedAt: Type.Union([timestamp, Type.Null()], {
+      description:
+        'When its approval was last withdrawn; null if it never was. Kept when the card is approved again.',
+    }),
+    unapprovedBy: Type.Union([actor, Type.Null()], {
+      description:
+        'Who last withdrew its approval: an API key’s id (`key_…`) or a portal user’s (`usr_…`); null if nobody did.',
+    }),
+    unapprovalReason: Type.Union(
+      [
+        Type.String({
+          maxLength: 500,
+          examples: ['Tuesday’s clock-out was 5 hours early; fixing the entry.'],
+        }),
+        Type.Null(),
+      ],
+      {
+        description:
+          'Why its approval was last withdrawn, as given to `unapprove`; null if no reason was given.',
+      },
+    ),
     days: Type.Array(TimeCardDaySchema, { description: 'Every day of the pay period, oldest first.' }),
     createdAt: timestamp,
     updatedAt: Type.String({
@@ -74,3 +106,23 @@ export const ListTimeCardsQuery = listQuerySchema(TIME_CARDS, {
     }),
   ),
 });
+
+export const UnapproveTimeCardBody = Type.Object(
+  {
+    reason: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        pattern: NOT_BLANK,
+        description:
+          'Why the approval is withdrawn (trimmed; 1–500 characters): kept on the card as `unapprovalReason` and carried by the `time_card.unapproved` event.',
+        examples: ['Tuesday’s clock-out was 5 hours early; fixing the entry.'],
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Optional: the body may be left out altogether.',
+    examples: [{ reason: 'Tuesday’s clock-out was 5 hours early; fixing the entry.' }],
+  },
+);

@@ -11,10 +11,12 @@ import { newId } from '../../shared/ids.js';
 import { listEmployeeStates } from '../employees/repository.js';
 import { workweekStart } from '../pay-periods/calendar.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
+import { holdPayPeriods } from '../pay-periods/repository.js';
 import { findCurrentPayPeriodRow, holdingPayPeriods, loadPayPeriodRow } from '../pay-periods/service.js';
 import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule } from '../pay-schedule/service.js';
 import { assertFilterObjectsExist } from '../references.js';
+import { lockEmployee } from '../time-entries/clock-state.js';
 import { listEntriesOverlapping } from '../time-entries/repository.js';
 import { listApprovedTimeOff } from '../time-off/repository.js';
 import {
@@ -149,6 +151,10 @@ function toTimeCard(inputs: PeriodInputs, row: TimeCardRow): TimeCard {
     ...totalsOf(days),
     approved: fromDbBoolean(row.approved),
     approvedAt: row.approved_at,
+    approvedBy: row.approved_by,
+    unapprovedAt: row.unapproved_at,
+    unapprovedBy: row.unapproved_by,
+    unapprovalReason: row.unapproval_reason,
     days,
     createdAt: row.created_at,
     updatedAt: sourcesUpdatedAt && sourcesUpdatedAt > row.updated_at ? sourcesUpdatedAt : row.updated_at,
@@ -181,6 +187,10 @@ async function ensureCards(
       pay_period_id: periodId,
       approved: 0,
       approved_at: null,
+      approved_by: null,
+      unapproved_at: null,
+      unapproved_by: null,
+      unapproval_reason: null,
       created_at: now,
       updated_at: now,
     }));
@@ -309,6 +319,19 @@ export async function listTimeCards(
   return { ...pageById(cards, page), countTotal: async () => cards.length };
 }
 
+/**
+ * Which of these employees' cards of the period are approved, read from the card rows alone (no computation): an
+ * employee whose card has no row yet has no approved card.
+ */
+export async function approvedCardHolders(
+  ctx: ServiceContext,
+  accountId: string,
+  payPeriodId: string,
+  employeeIds: readonly string[],
+): Promise<ReadonlySet<string>> {
+  return new Set(await repo.listApprovedEmployeeIds(ctx.database.db, accountId, payPeriodId, employeeIds));
+}
+
 async function loadCard(db: Db, accountId: string, id: string): Promise<TimeCardRow> {
   const row = await repo.findCard(db, accountId, id);
   if (!row) throw notFound('Time card', id);
@@ -336,28 +359,66 @@ export async function getTimeCard(ctx: ServiceContext, accountId: string, id: st
 }
 
 /**
- * Approves or unapproves a card; both are idempotent (approving an approved card changes nothing and emits no
- * event). Unapproving inside a locked pay period is refused (409 pay_period_locked): payroll ran on the approved
- * card.
+ * Runs one change of a card's approval and announces it. Inside the transaction it holds the pay periods (shared),
+ * so a schedule change, which deletes the cards of the periods it replaces unless one is approved, runs wholly
+ * before or after it; and it takes the employee's lock, which every change to the employee's time takes before
+ * asking whether that time may change (pay-periods/locks.ts): an approval can never slip between that check and
+ * the change. Approval changes no hours: one computation renders the card before and after.
  */
-export async function setTimeCardApproved(
+function changeApproval(
   ctx: ServiceContext,
   accountId: string,
   id: string,
-  approved: boolean,
+  change: (trx: Db, card: TimeCardRow, now: string) => Promise<void>,
 ): Promise<TimeCard> {
   const now = ctx.clock.now().toISOString();
   return recordChange(ctx.database.db, ctx, accountId, async (trx) => {
+    await holdPayPeriods(trx, accountId, 'shared');
+    const { employee_id } = await loadCard(trx, accountId, id);
+    await lockEmployee(trx, accountId, employee_id);
     const card = await loadCard(trx, accountId, id);
-    if (!approved) {
-      const period = await loadPayPeriodRow(trx, accountId, card.pay_period_id);
-      await assertDatesUnlocked(trx, accountId, period.start_date, period.end_date);
-    }
-    await repo.setCardApproved(trx, accountId, id, approved, now);
-    // Approval changes no hours: one computation renders the card before and after.
+    await change(trx, card, now);
     const inputs = await loadCardInputs(ctx, trx, accountId, card);
     const before = toTimeCard(inputs, card);
     const after = toTimeCard(inputs, await loadCard(trx, accountId, id));
-    return { result: after, events: flagEvents(TIME_CARDS, before, after, 'approved', 'approved') };
+    return {
+      result: after,
+      events: flagEvents(TIME_CARDS, before, after, 'approved', 'approved', 'unapproved'),
+    };
+  });
+}
+
+/**
+ * Approves a card, recording who (`actor`: an API key's id or a portal user's) and when. Idempotent: approving an
+ * approved card changes nothing (its first approval stands) and emits no event. While it is approved, the time it is
+ * computed from cannot change (409 time_card_approved, see pay-periods/locks.ts).
+ */
+export function approveTimeCard(
+  ctx: ServiceContext,
+  accountId: string,
+  id: string,
+  actor: string,
+): Promise<TimeCard> {
+  return changeApproval(ctx, accountId, id, (trx, card, now) =>
+    repo.approveCard(trx, accountId, card.id, actor, now),
+  );
+}
+
+/**
+ * Withdraws a card's approval, recording who, when and why (`reason`, trimmed; optional). Refused inside a locked
+ * pay period (409 pay_period_locked): payroll ran on the approved card. Unapproving a card that is not approved
+ * changes nothing, records nothing and emits no event.
+ */
+export function unapproveTimeCard(
+  ctx: ServiceContext,
+  accountId: string,
+  id: string,
+  actor: string,
+  reason: string | undefined,
+): Promise<TimeCard> {
+  return changeApproval(ctx, accountId, id, async (trx, card, now) => {
+    const period = await loadPayPeriodRow(trx, accountId, card.pay_period_id);
+    await assertDatesUnlocked(trx, accountId, period.start_date, period.end_date);
+    await repo.unapproveCard(trx, accountId, card.id, actor, reason?.trim() ?? null, now);
   });
 }

@@ -24,11 +24,13 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
 
   routes.create(
     {
-      errors: ['employee_inactive', 'time_entry_overlap', 'pay_period_locked'],
+      errors: ['employee_inactive', 'time_entry_overlap', 'pay_period_locked', 'time_card_approved'],
       description:
         'Records worked time directly, as a manager does from a paper sheet (`source: "manual"`). Without ' +
         '`end` the entry is open and puts the employee on the clock, which is refused while they already are. ' +
-        'Entries of one employee never overlap, and time inside a locked pay period cannot be added.',
+        'Entries of one employee never overlap; time inside a locked pay period cannot be added (409 ' +
+        '`pay_period_locked`), nor time inside an approved time card of the employee (409 `time_card_approved`: ' +
+        'unapprove the card first).',
       body: CreateTimeEntryBody,
       response: TimeEntrySchema,
     },
@@ -42,11 +44,12 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
 
   routes.update(
     {
-      errors: ['time_entry_overlap', 'pay_period_locked'],
+      errors: ['time_entry_overlap', 'pay_period_locked', 'time_card_approved'],
       description:
         'Corrects an entry: changes only the fields sent. Setting `end` on an open entry closes it and takes ' +
         'the employee off the clock; a closed entry cannot be reopened. The old and the new time must both ' +
-        'lie outside locked pay periods.',
+        'lie outside locked pay periods (409 `pay_period_locked`) and outside approved time cards of the ' +
+        'employee (409 `time_card_approved`: unapprove the card first).',
       body: UpdateTimeEntryBody,
       response: TimeEntrySchema,
     },
@@ -55,9 +58,10 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
 
   routes.remove(
     {
-      errors: ['pay_period_locked'],
+      errors: ['pay_period_locked', 'time_card_approved'],
       description:
-        'Removes an entry permanently (refused inside a locked pay period). Deleting an open entry takes the ' +
+        'Removes an entry permanently; refused inside a locked pay period (409 `pay_period_locked`) or an ' +
+        'approved time card of the employee (409 `time_card_approved`). Deleting an open entry takes the ' +
         'employee off the clock. Punches that made the entry stay on record.',
     },
     (request, { accountId }) => timeEntries.deleteTimeEntry(ctx, accountId, request.params.id),

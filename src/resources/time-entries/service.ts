@@ -11,7 +11,7 @@ import { listing } from '../../platform/pagination/respond.js';
 import { createdEvent, deletedEvent, updatedEvent } from '../../platform/webhooks/change-events.js';
 import { type EventInput, recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
-import { assertTimeUnlocked } from '../pay-periods/locks.js';
+import { assertTimeMayChange } from '../pay-periods/locks.js';
 import { assertFilterObjectsExist, assertReferencesExist } from '../references.js';
 import { lockEmployee, lockNamedEmployee, setClockStatus } from './clock-state.js';
 import * as repo from './repository.js';
@@ -25,8 +25,8 @@ import {
 } from './schema.js';
 
 /**
- * The time an entry covers, for the pay-period lock: start to end, or to now while it is open (the time it has
- * covered so far; an open entry starting ahead of now covers its start).
+ * The time an entry covers, for locked pay periods and approved time cards: start to end, or to now while it is
+ * open (the time it has covered so far; an open entry starting ahead of now covers its start).
  */
 function coveredExtent(start: string, end: string | null, now: Date): [string, string] {
   if (end !== null) return [start, end];
@@ -127,7 +127,7 @@ export async function createTimeEntry(
       clockEvents = await setClockStatus(trx, accountId, employee, 'in', now.toISOString());
     }
     await assertNoOverlap(trx, accountId, employee.id, { start, end });
-    await assertTimeUnlocked(trx, accountId, ...coveredExtent(start, end, now));
+    await assertTimeMayChange(trx, accountId, { employeeId: employee.id }, ...coveredExtent(start, end, now));
     await repo.insertTimeEntry(trx, row);
     const entry = toTimeEntry(row);
     return { result: entry, events: [createdEvent(entry), ...clockEvents] };
@@ -164,8 +164,9 @@ export async function updateTimeEntry(
     const clockEvents =
       closing && employee ? await setClockStatus(trx, accountId, employee, 'out', now.toISOString()) : [];
     await assertNoOverlap(trx, accountId, row.employee_id, { start, end }, id);
-    await assertTimeUnlocked(trx, accountId, ...coveredExtent(row.start_at, row.end_at, now));
-    await assertTimeUnlocked(trx, accountId, ...coveredExtent(start, end, now));
+    const owner = { employeeId: row.employee_id };
+    await assertTimeMayChange(trx, accountId, owner, ...coveredExtent(row.start_at, row.end_at, now));
+    await assertTimeMayChange(trx, accountId, owner, ...coveredExtent(start, end, now));
 
     const changes: repo.TimeEntryUpdate = {
       start_at: start,
@@ -190,7 +191,12 @@ export async function deleteTimeEntry(ctx: ServiceContext, accountId: string, id
   const now = ctx.clock.now();
   await recordChange(ctx.database.db, ctx, accountId, async (trx) => {
     const { row, employee } = await loadLocked(trx, accountId, id);
-    await assertTimeUnlocked(trx, accountId, ...coveredExtent(row.start_at, row.end_at, now));
+    await assertTimeMayChange(
+      trx,
+      accountId,
+      { employeeId: row.employee_id },
+      ...coveredExtent(row.start_at, row.end_at, now),
+    );
     await repo.deleteTimeEntry(trx, accountId, id);
     const clockEvents =
       row.end_at === null && employee

@@ -14,7 +14,7 @@ const DECISIONS: readonly {
     verb: 'approve',
     status: 'approved',
     description:
-      'Approves a requested request: its paid hours then count in time cards. 409 `not_pending` unless it is requested; 409 `pay_period_locked` when its dates touch a locked pay period.',
+      'Approves a requested request: its paid hours then count in time cards. 409 `not_pending` unless it is requested; 409 `pay_period_locked` when its dates touch a locked pay period; 409 `time_card_approved` when they touch a pay period in which the employee’s time card is approved (unapprove the card first).',
   },
   {
     verb: 'deny',
@@ -45,7 +45,7 @@ export const timeOffRoutes = resourceModule(TIME_OFF, (routes, ctx) => {
       operationId: 'requestTimeOff',
       summary: 'Request time off',
       description:
-        'Records a request in status `requested`. 404 when the employee does not exist; 409 `pay_period_locked` when the dates touch a locked pay period.',
+        'Records a request in status `requested`. 404 when the employee does not exist; 409 `pay_period_locked` when the dates touch a locked pay period. A request inside an approved time card is recorded: approving it waits for the card to be unapproved.',
       body: CreateTimeOffBody,
       response: TimeOffSchema,
     },
@@ -63,7 +63,10 @@ export const timeOffRoutes = resourceModule(TIME_OFF, (routes, ctx) => {
       {
         access: 'write',
         description: decision.description,
-        errors: decision.verb === 'approve' ? ['not_pending', 'pay_period_locked'] : ['not_pending'],
+        errors:
+          decision.verb === 'approve'
+            ? ['not_pending', 'pay_period_locked', 'time_card_approved']
+            : ['not_pending'],
         response: TimeOffSchema,
       },
       (request, { accountId }) => timeOff.decideTimeOff(ctx, accountId, request.params.id, decision.status),

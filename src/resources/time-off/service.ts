@@ -7,8 +7,9 @@ import { createdEvent, domainEvent, updatedEvent } from '../../platform/webhooks
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
 import { findEmployee } from '../employees/repository.js';
-import { assertDatesUnlocked } from '../pay-periods/locks.js';
+import { assertDatesMayChange, assertDatesUnlocked } from '../pay-periods/locks.js';
 import { assertFilterObjectsExist } from '../references.js';
+import { lockEmployee } from '../time-entries/clock-state.js';
 import * as repo from './repository.js';
 import { TIME_OFF } from './resource.js';
 import { type CreateTimeOffInput, type TimeOff, toTimeOff } from './schema.js';
@@ -41,7 +42,10 @@ export async function listTimeOff(
   );
 }
 
-/** A request inside a locked pay period is refused: approving it would change that period's paid time. */
+/**
+ * A request inside a locked pay period is refused: approving it would change that period's paid time. One inside an
+ * approved time card is recorded (a request changes no time); approving it waits for the card to be unapproved.
+ */
 export async function requestTimeOff(
   ctx: ServiceContext,
   accountId: string,
@@ -81,7 +85,9 @@ export async function requestTimeOff(
 
 /**
  * Moves a requested request to its final status. Only `requested` can move (409 not_pending otherwise); approving
- * adds paid time to its dates, so a locked pay period refuses it.
+ * adds paid time to its dates, so a locked pay period or an approved time card of the employee there refuses it.
+ * Denying or canceling a requested request changes no time. An approved request cannot be canceled (not_pending),
+ * so no decision takes approved time away.
  */
 export async function decideTimeOff(
   ctx: ServiceContext,
@@ -96,7 +102,17 @@ export async function decideTimeOff(
     const notPending = () =>
       new ApiError('not_pending', `Time off ${id} is ${row.status}; only a requested one can be ${status}.`);
     if (row.status !== 'requested') throw notPending();
-    if (status === 'approved') await assertDatesUnlocked(trx, accountId, row.start_date, row.end_date);
+    if (status === 'approved') {
+      // The employee's lock orders this approval with a card approval of the same employee (see locks.ts).
+      await lockEmployee(trx, accountId, row.employee_id);
+      await assertDatesMayChange(
+        trx,
+        accountId,
+        { employeeId: row.employee_id },
+        row.start_date,
+        row.end_date,
+      );
+    }
     if (!(await repo.decideTimeOff(trx, accountId, id, status, now))) throw notPending();
     const decided = toTimeOff({ ...row, status, decided_at: now, updated_at: now });
     return {

@@ -421,16 +421,27 @@ describeEachDialect('outbox: every change emits its events', ({ t, account }) =>
       },
     },
     {
-      name: 'time card approved (again: nothing), then unapproved',
+      name: 'time card approved (again: nothing), then unapproved with a reason',
       run: async () => {
         const card = state.card as ApiObject;
         const approved = await api('POST', `/time-cards/${card.id}/approve`);
         assert.deepEqual(await api('POST', `/time-cards/${card.id}/approve`), approved);
-        const unapproved = await api('POST', `/time-cards/${card.id}/unapprove`);
+        const unapproved = await api('POST', `/time-cards/${card.id}/unapprove`, {
+          reason: 'Tuesday ends 5 hours later',
+        });
+        assert.equal(unapproved.unapprovalReason, 'Tuesday ends 5 hours later');
         return [
-          updated(card, approved, ['approved', 'approvedAt']),
+          updated(card, approved, ['approved', 'approvedAt', 'approvedBy']),
           { type: 'time_card.approved', object: approved },
-          updated(approved, unapproved, ['approved', 'approvedAt']),
+          updated(approved, unapproved, [
+            'approved',
+            'approvedAt',
+            'approvedBy',
+            'unapprovedAt',
+            'unapprovedBy',
+            'unapprovalReason',
+          ]),
+          { type: 'time_card.unapproved', object: unapproved },
         ];
       },
     },

@@ -1,8 +1,18 @@
 import type { ClockStatus } from '../../../db/tables.js';
 import type { Employee } from '../../../resources/employees/schema.js';
 import type { TimeCard } from '../../../resources/time-cards/schema.js';
-import { type Column, DataTable, InputField, PageHeader, TableHead } from '../../components.js';
-import { Layout } from '../../layout.js';
+import {
+  CancelButton,
+  type Column,
+  DataTable,
+  Dialog,
+  formatDateTime,
+  InputField,
+  Notices,
+  PageHeader,
+  TableHead,
+} from '../../components.js';
+import { CsrfField, Layout } from '../../layout.js';
 import type { PortalSession } from '../../session/service.js';
 
 const CLOCK_BADGES: Readonly<Record<ClockStatus, { label: string; tone: string }>> = {
@@ -43,6 +53,8 @@ export interface TeamRow {
   readonly employee: Employee;
   readonly locations: readonly string[];
   readonly position: string | null;
+  /** Whether the employee's card of the current pay period is approved. */
+  readonly cardApproved: boolean;
 }
 
 export interface TeamView {
@@ -70,7 +82,15 @@ const TEAM_COLUMNS: readonly Column[] = [
   { label: 'Location' },
   { label: 'Position' },
   { label: 'Status' },
+  { label: 'Time card' },
 ];
+
+/** The current period's card: approved, not approved, or for an inactive employee without an approval, nothing. */
+function CardBadge({ row }: { row: TeamRow }): JSX.Element {
+  if (row.cardApproved) return <span class="badge ok">Approved</span>;
+  if (!row.employee.active) return <span class="muted">—</span>;
+  return <span class="badge warn">Not approved</span>;
+}
 
 /** The table and its paging: the whole page's content below the filters, and what htmx swaps when they change. */
 export function TeamResults({ view }: { view: TeamView }): JSX.Element {
@@ -82,7 +102,7 @@ export function TeamResults({ view }: { view: TeamView }): JSX.Element {
       <DataTable columns={TEAM_COLUMNS}>
         {view.rows.length === 0 ? (
           <tr>
-            <td colspan="5" class="empty">
+            <td colspan="6" class="empty">
               No employees match these filters.
             </td>
           </tr>
@@ -104,6 +124,9 @@ export function TeamResults({ view }: { view: TeamView }): JSX.Element {
               <td safe>{row.position ?? '—'}</td>
               <td>
                 <ActiveBadge active={row.employee.active} />
+              </td>
+              <td>
+                <CardBadge row={row} />
               </td>
             </tr>
           ))
@@ -225,17 +248,172 @@ function FigureCells({ figures }: { figures: Figures }): JSX.Element {
   );
 }
 
+/** A pay period as the card page shows and links it. */
+export interface CardPeriod {
+  readonly id: string;
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly locked: boolean;
+  /** The period containing today. */
+  readonly current: boolean;
+}
+
 export interface TimeCardView {
   readonly session: PortalSession;
   readonly employee: Employee;
-  readonly period: { readonly startDate: string; readonly endDate: string; readonly locked: boolean };
+  readonly period: CardPeriod;
+  /** The periods before and after, to step through them; null where none is stored. */
+  readonly previous: CardPeriod | null;
+  readonly next: CardPeriod | null;
   /** Null when the employee has no card this period (inactive, with no time in it). */
   readonly card: TimeCard | null;
+  /** Names of who approved or unapproved the card (portal users, API keys) by id. */
+  readonly actors: ReadonlyMap<string, string>;
+  readonly notice?: string | undefined;
+  readonly error?: string | undefined;
+  /** The reason as typed, when an unapproval came back with an error. */
+  readonly reason?: string | undefined;
+}
+
+function periodLabel(period: Pick<CardPeriod, 'startDate' | 'endDate'>): string {
+  return `${formatDay(period.startDate)} – ${formatDay(period.endDate)}`;
+}
+
+function cardUrl(employeeId: string, period: CardPeriod): string {
+  const base = `/portal/team/${employeeId}`;
+  return period.current ? base : `${base}?payPeriodId=${period.id}`;
+}
+
+/** Links to the periods before and after the one shown. */
+function PeriodLinks({ view }: { view: TimeCardView }): JSX.Element {
+  const { employee, previous, next } = view;
+  return (
+    <nav class="pager actions" aria-label="Pay periods">
+      {previous ? (
+        <a class="button secondary small" href={cardUrl(employee.id, previous)} safe>
+          {`← ${periodLabel(previous)}`}
+        </a>
+      ) : (
+        ''
+      )}
+      {next ? (
+        <a class="button secondary small" href={cardUrl(employee.id, next)} safe>
+          {`${periodLabel(next)} →`}
+        </a>
+      ) : (
+        ''
+      )}
+    </nav>
+  );
+}
+
+/** Who changed the approval, by name; the bare id only when the name cannot be found. */
+function actorName(view: TimeCardView, id: string | null): string {
+  if (id === null) return 'someone before approvals recorded who';
+  return view.actors.get(id) ?? id;
+}
+
+const UNAPPROVE_DIALOG = 'unapprove-card';
+
+/**
+ * Who approved the card and when, the last withdrawal of an approval with its reason, and the action that changes
+ * it: Approve, or Unapprove with an optional reason (in a dialog). While the card is approved its time is frozen.
+ */
+function Approval({ view, card }: { view: TimeCardView; card: TimeCard }): JSX.Element {
+  const { session, employee } = view;
+  const timeZone = session.account.timezone;
+  const base = `/portal/team/${employee.id}/cards/${card.id}`;
+  return (
+    <section class="panel" aria-labelledby="approval-heading">
+      <div class="panel-head">
+        <h2 id="approval-heading">Approval</h2>
+        {card.approved ? (
+          <button type="button" class="secondary" data-open-dialog={UNAPPROVE_DIALOG}>
+            Unapprove
+          </button>
+        ) : (
+          <form method="post" action={`${base}/approve`}>
+            <CsrfField session={session} />
+            <button type="submit">Approve time card</button>
+          </form>
+        )}
+      </div>
+      <dl class="meta">
+        <dt>Status</dt>
+        <dd>
+          {card.approved
+            ? 'Approved: time inside this pay period cannot change until the card is unapproved.'
+            : 'Not approved.'}
+        </dd>
+        {card.approved ? (
+          <>
+            <dt>Approved</dt>
+            <dd
+              safe
+            >{`${formatDateTime(card.approvedAt, timeZone)} by ${actorName(view, card.approvedBy)}`}</dd>
+          </>
+        ) : (
+          ''
+        )}
+        {card.unapprovedAt ? (
+          <>
+            <dt>Last unapproved</dt>
+            <dd>
+              <span
+                safe
+              >{`${formatDateTime(card.unapprovedAt, timeZone)} by ${actorName(view, card.unapprovedBy)}`}</span>
+              <div class="hint">
+                {card.unapprovalReason ? (
+                  <>
+                    Reason: <span safe>{card.unapprovalReason}</span>
+                  </>
+                ) : (
+                  'No reason given.'
+                )}
+              </div>
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
+      </dl>
+      {card.approved ? (
+        <Dialog
+          id={UNAPPROVE_DIALOG}
+          title="Unapprove this time card?"
+          openOnLoad={view.reason !== undefined}
+        >
+          <p>
+            Time inside the pay period can then be corrected; approve the card again once it is right. The
+            reason is kept on the card and sent with the <code>time_card.unapproved</code> event.
+          </p>
+          <form method="post" action={`${base}/unapprove`}>
+            <CsrfField session={session} />
+            <div class="field">
+              <label for="unapprove-reason">Reason (optional)</label>
+              <textarea id="unapprove-reason" name="reason" maxlength="500" rows="3" safe>
+                {view.reason ?? ''}
+              </textarea>
+            </div>
+            <div class="dialog-actions">
+              <CancelButton />
+              <button type="submit" class="danger">
+                Unapprove
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      ) : (
+        ''
+      )}
+    </section>
+  );
 }
 
 export function TimeCardPage({ view }: { view: TimeCardView }): JSX.Element {
   const { card, employee, period } = view;
   const name = fullName(employee);
+  const which = period.current ? 'the current pay period' : 'the pay period';
   return (
     <Layout title={`${name} · Time card`} session={view.session} active="team">
       <p>
@@ -243,7 +421,7 @@ export function TimeCardPage({ view }: { view: TimeCardView }): JSX.Element {
       </p>
       <PageHeader
         title={name}
-        subtitle={`Time card for the current pay period, ${formatDay(period.startDate)} – ${formatDay(period.endDate)}. Hours in the account’s time zone.`}
+        subtitle={`Time card for ${which}, ${periodLabel(period)}. Hours in the account’s time zone.`}
       >
         <ClockBadge status={employee.clockStatus} />
         {card ? (
@@ -257,8 +435,11 @@ export function TimeCardPage({ view }: { view: TimeCardView }): JSX.Element {
         )}
         {period.locked ? <span class="badge info">Period locked</span> : ''}
       </PageHeader>
+      <PeriodLinks view={view} />
+      <Notices notice={view.notice} error={view.error} />
       {card ? (
         <>
+          <Approval view={view} card={card} />
           <div class="stats panel">
             {FIGURES.map(([key, label]) => (
               <div class="stat">
@@ -295,7 +476,7 @@ export function TimeCardPage({ view }: { view: TimeCardView }): JSX.Element {
           </div>
         </>
       ) : (
-        <div class="panel empty">This employee has no time card in the current pay period.</div>
+        <div class="panel empty" safe>{`This employee has no time card in ${which}.`}</div>
       )}
     </Layout>
   );
