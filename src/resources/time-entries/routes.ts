@@ -28,7 +28,9 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
       description:
         'Records worked time directly, as a manager does from a paper sheet (`source: "manual"`). Without ' +
         '`end` the entry is open and puts the employee on the clock, which is refused while they already are. ' +
-        'Entries of one employee never overlap, and time inside a locked pay period cannot be added.',
+        'Entries of one employee never overlap, and time inside a locked pay period cannot be added. The times ' +
+        'are taken as sent (the account’s rounding rule applies to punches only); `punchedStart` and ' +
+        '`punchedEnd` are `null`.',
       body: CreateTimeEntryBody,
       response: TimeEntrySchema,
     },
@@ -46,7 +48,8 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
       description:
         'Corrects an entry: changes only the fields sent. Setting `end` on an open entry closes it and takes ' +
         'the employee off the clock; a closed entry cannot be reopened. The old and the new time must both ' +
-        'lie outside locked pay periods.',
+        'lie outside locked pay periods. Times sent are taken as they are: the account’s rounding rule applies ' +
+        'to punches only, and `punchedStart` / `punchedEnd` keep the raw punch times.',
       body: UpdateTimeEntryBody,
       response: TimeEntrySchema,
     },
