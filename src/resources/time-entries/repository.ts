@@ -190,3 +190,26 @@ export async function listEntriesOverlapping(
   if (employeeId) query = query.where('employee_id', '=', employeeId);
   return query.execute();
 }
+
+/**
+ * One employee's entries sharing time with [fromIso, toIso), oldest first. `startedAfterIso` bounds how early an entry
+ * may start, which keeps this a range of the (account_id, employee_id, start_at) index.
+ */
+export async function listEmployeeEntriesOverlapping(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+  range: { fromIso: string; toIso: string; startedAfterIso: string },
+): Promise<TimeEntryRow[]> {
+  return db
+    .selectFrom('time_entries')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('employee_id', '=', employeeId)
+    .where('start_at', '>=', range.startedAfterIso)
+    .where('start_at', '<', range.toIso)
+    .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', range.fromIso)]))
+    .orderBy('start_at', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
+}

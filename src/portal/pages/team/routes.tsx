@@ -10,7 +10,7 @@ import { getEmployee, listEmployees } from '../../../resources/employees/service
 import { readLocations } from '../../../resources/locations/service.js';
 import { currentPayPeriodRow } from '../../../resources/pay-periods/service.js';
 import { POSITIONS } from '../../../resources/positions/resource.js';
-import { computePayPeriodCards } from '../../../resources/time-cards/service.js';
+import { computePayPeriodCards, listCardEntries } from '../../../resources/time-cards/service.js';
 import { formErrorStatus } from '../../components.js';
 import { PortalError } from '../../errors.js';
 import { isHtmx, sendHtml, sessionOf } from '../../http.js';
@@ -103,6 +103,7 @@ export function teamRoutes(portal: FastifyInstance, ctx: AppContext): void {
       const employee = await getEmployee(ctx, accountId, request.params.employeeId);
       const period = await currentPayPeriodRow(ctx, accountId);
       const [card] = await computePayPeriodCards(ctx, accountId, period, employee.id);
+      const entries = card ? await listCardEntries(ctx, accountId, card) : [];
       return sendHtml(
         reply,
         <TimeCardPage
@@ -115,6 +116,7 @@ export function teamRoutes(portal: FastifyInstance, ctx: AppContext): void {
               locked: fromDbBoolean(period.locked),
             },
             card: card ?? null,
+            entries,
           }}
         />,
       );
