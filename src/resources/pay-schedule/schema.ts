@@ -96,7 +96,10 @@ const roundingMinutes = Type.Union(
 function punchRoundingSchema(punch: string) {
   return Type.Object(
     { mode: roundingMode, minutes: roundingMinutes },
-    { description: `How a ${punch} time is rounded when no shift grace applies.` },
+    {
+      description: `How a ${punch} time is rounded when no shift grace applies.`,
+      examples: [{ mode: 'nearest', minutes: 15 }],
+    },
   );
 }
 
@@ -109,7 +112,11 @@ function punchRoundingInput(punch: string) {
         description: `${roundingMinutes.description} Required unless mode is \`none\` (then it is kept, default 1).`,
       }),
     },
-    { additionalProperties: false, description: `How a ${punch} time is rounded; omitted: not rounded.` },
+    {
+      additionalProperties: false,
+      description: `How a ${punch} time is rounded; omitted: not rounded.`,
+      examples: [{ mode: 'nearest', minutes: 15 }],
+    },
   );
 }
 
@@ -128,8 +135,13 @@ const afterEndMinutes = Type.Integer({
   examples: [7],
 });
 
-const ROUNDING_DESCRIPTION =
-  'How clock-in and clock-out times are rounded for time cards (break punches never are). Every punch keeps its raw time (`at`) and shows the time counted (`countedAt`); time entries count the rounded times (`start`, `end`, `durationSeconds`) and show the raw ones (`punchedStart`, `punchedEnd`). Shift grace, when it applies, replaces rounding. Rounding never refuses a punch: a counted end is never before its entry’s counted start, and a counted start never before the counted end of the employee’s previous entry.';
+const ROUNDING_DESCRIPTION = [
+  'How clock-in and clock-out punches count on time cards; break punches are never rounded, and time entries a manager creates or corrects are taken as typed.',
+  'Steps are cut on the account’s wall clock, with its time zone’s UTC offset at the punch instant, exact to the second: on a day the zone changes offset a punch still moves by less than one step (01:59:40 EST to the nearest minute is 02:00 EST, the instant the clocks show 03:00 EDT).',
+  'Shift grace, when it applies, replaces rounding: a clock-in up to `beforeStartMinutes` before one of the employee’s published shifts starts counts from its start, a clock-out up to `afterEndMinutes` after one ends counts until its end; otherwise the direction’s rounding applies.',
+  'Punches keep their raw time (`at`) and show the time counted (`countedAt`); time entries count the counted times (`start`, `end`, `durationSeconds`, which time cards, overtime and the `from`/`to` filters use) and show the raw ones (`punchedStart`, `punchedEnd`).',
+  'Rounding never refuses a punch: a counted end is never before its entry’s counted start, a counted start never before the counted end of the employee’s previous entry, only the part of a break inside the counted span is unpaid, and a time that rounding would move onto a day of a locked pay period counts as punched.',
+].join(' ');
 
 export const RoundingSchema = Type.Object(
   {
@@ -164,13 +176,24 @@ export const RoundingInput = Type.Object(
           beforeStartMinutes: Type.Optional(beforeStartMinutes),
           afterEndMinutes: Type.Optional(afterEndMinutes),
         },
-        { additionalProperties: false, description: 'Shift grace; an omitted side is off (0).' },
+        {
+          additionalProperties: false,
+          description: 'Shift grace; an omitted side is off (0).',
+          examples: [{ beforeStartMinutes: 7 }],
+        },
       ),
     ),
   },
   {
     additionalProperties: false,
-    description: `Replaces the rule as a whole: an omitted part is off. ${ROUNDING_DESCRIPTION}`,
+    description: `Replaces the rule as a whole: an omitted part is off. It applies to punches recorded from then on; stored punches and time entries keep their times. ${ROUNDING_DESCRIPTION}`,
+    examples: [
+      {
+        clockIn: { mode: 'nearest', minutes: 15 },
+        clockOut: { mode: 'nearest', minutes: 15 },
+        shiftGrace: { beforeStartMinutes: 7 },
+      },
+    ],
   },
 );
 export type RoundingInputValue = Static<typeof RoundingInput>;
