@@ -137,6 +137,7 @@ function punchRow(
     employee_id: employeeId,
     type,
     punched_at: punchedAt,
+    counted_at: punchedAt,
     location_id: null,
     department_code_id: null,
     cost_code_id: null,

@@ -233,7 +233,13 @@ export type PunchSource = 'api' | 'portal' | 'kiosk';
 export interface PunchesTable extends ObjectColumns {
   employee_id: string;
   type: PunchType;
+  /** When the punch was made: the raw time, kept as it was. */
   punched_at: string;
+  /**
+   * The time time cards count: punched_at after the account's rounding and shift grace (clock in and out only) and
+   * the clamps that keep the entry whole. Written with every punch; 0014-rounding copied punched_at into older rows.
+   */
+  counted_at: string;
   location_id: string | null;
   department_code_id: string | null;
   cost_code_id: string | null;
@@ -251,9 +257,14 @@ export interface PunchesTable extends ObjectColumns {
 
 export interface TimeEntriesTable extends ObjectColumns {
   employee_id: string;
+  /** The counted start: what time cards count (a punched entry's is its `in` punch's counted_at). */
   start_at: string;
-  /** Null while the entry is open (clocked in). */
+  /** The counted end; null while the entry is open (clocked in). */
   end_at: string | null;
+  /** The raw time of the `in` punch that opened the entry; null when none did (a manager's entry). */
+  punched_start_at: string | null;
+  /** The raw time of the `out` punch that closed the entry; null when none did (open, or closed by a manager). */
+  punched_end_at: string | null;
   /** Unpaid break time inside the entry, subtracted from its duration. */
   break_seconds: number;
   location_id: string | null;
@@ -274,6 +285,8 @@ export interface PaySchedulesTable {
   anchor_date: string;
   /** JSON text of the overtime rule. */
   overtime_rule: string;
+  /** JSON text of the punch rounding rule; null: no rounding and no grace. */
+  rounding: string | null;
   created_at: string;
   updated_at: string;
 }

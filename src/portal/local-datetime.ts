@@ -2,35 +2,11 @@
  * `<input type="datetime-local">` values ("2026-11-01T08:30") are wall-clock times without a zone. The portal reads
  * and writes them in the account's IANA time zone, so an administrator in New York filters by New York time.
  */
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = wallClockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClockFormats.set(timeZone, format);
-  }
-  return format;
-}
+import { utcOffsetMs } from '../shared/local-time.js';
 
 /** The wall-clock reading of an instant in `timeZone`, expressed as if that reading were UTC (ms). */
 function wallClockMs(instantMs: number, timeZone: string): number {
-  const parts = new Map(
-    wallClockFormat(timeZone)
-      .formatToParts(new Date(instantMs))
-      .map((part) => [part.type, Number(part.value)]),
-  );
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.get(type) ?? 0;
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return instantMs + utcOffsetMs(instantMs, timeZone);
 }
 
 /** An instant as a datetime-local value in `timeZone` (minute precision). */

@@ -42,3 +42,47 @@ export function localDayStartMs(date: string, timeZone: string): number {
   }
   return high;
 }
+
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = wallClockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    wallClockFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+/**
+ * The UTC offset of `timeZone` at an instant, in ms (local wall-clock reading − UTC): −4 h in New York in summer,
+ * +5:45 in Kathmandu. Read from the zone's own wall clock, so it is exact to the second even for historical offsets
+ * that are not whole minutes.
+ */
+export function utcOffsetMs(instantMs: number, timeZone: string): number {
+  const wholeSecond = Math.floor(instantMs / 1000) * 1000;
+  const parts = new Map(
+    wallClockFormat(timeZone)
+      .formatToParts(new Date(wholeSecond))
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.get(type) ?? 0;
+  const wall = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return wall - wholeSecond;
+}

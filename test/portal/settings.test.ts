@@ -48,6 +48,12 @@ function schedulePost(
     dailyOvertimeAfterHours: '',
     dailyDoubleTimeAfterHours: '',
     weeklyOvertimeAfterHours: '',
+    clockInMode: 'none',
+    clockInMinutes: '1',
+    clockOutMode: 'none',
+    clockOutMinutes: '1',
+    beforeStartMinutes: '0',
+    afterEndMinutes: '0',
     ...form,
   };
   return portalRequest(
@@ -97,6 +103,12 @@ for (const dialect of DIALECTS) {
           'schedule-frequency',
           'schedule-anchor',
           'schedule-rule',
+          'schedule-clockIn-mode',
+          'schedule-clockIn-minutes',
+          'schedule-clockOut-mode',
+          'schedule-clockOut-minutes',
+          'schedule-beforeStartMinutes',
+          'schedule-afterEndMinutes',
         ]) {
           expectMatch(page.body, new RegExp(`<label for="${label}">`));
         }
@@ -243,6 +255,54 @@ for (const dialect of DIALECTS) {
         expectMatch(page.body, /Pay schedule and overtime rule saved\./);
         expectMatch(page.body, /<option value="custom" selected>/);
         expectMatch(page.body, /id="schedule-dailyDoubleTimeAfterHours"[^>]*value="12.5"/);
+      });
+    });
+
+    test('the rounding rule saves with the pay schedule and shows as saved', async () => {
+      await withTestApp(dialect, async (t) => {
+        const { account, session } = await adminSession(t);
+        const page = await portalRequest(t, session, 'GET', '/portal/settings');
+        // The default: not rounded, no grace.
+        expectMatch(page.body, /<select id="schedule-clockIn-mode"[^>]*><option value="none" selected>/);
+        expectMatch(page.body, /id="schedule-beforeStartMinutes"[^>]*value="0"/);
+        const saved = await schedulePost(t, session, {
+          clockInMode: 'nearest',
+          clockInMinutes: '15',
+          clockOutMode: 'down',
+          clockOutMinutes: '6',
+          beforeStartMinutes: '7',
+          afterEndMinutes: '',
+        });
+        assert.equal(saved.statusCode, 303, saved.body);
+        assert.deepEqual((await getPaySchedule(t.app.context, account.account.id)).rounding, {
+          clockIn: { mode: 'nearest', minutes: 15 },
+          clockOut: { mode: 'down', minutes: 6 },
+          shiftGrace: { beforeStartMinutes: 7, afterEndMinutes: 0 },
+        });
+        const after = await portalRequest(t, session, 'GET', '/portal/settings?saved=pay-schedule');
+        expectMatch(after.body, /<option value="nearest" selected>To the nearest step<\/option>/);
+        expectMatch(after.body, /<option value="15" selected>15 minutes<\/option>/);
+        expectMatch(after.body, /<option value="6" selected>6 minutes<\/option>/);
+        expectMatch(after.body, /id="schedule-beforeStartMinutes"[^>]*value="7"/);
+        expectMatch(after.body, /punches and time entries already recorded keep their times/);
+
+        // Refusals name the field, as the API's do, and change nothing.
+        const cases: [Partial<Record<string, string>>, RegExp, string][] = [
+          [{ beforeStartMinutes: '61' }, /beforeStartMinutes/, 'schedule-beforeStartMinutes'],
+          [{ afterEndMinutes: 'ten' }, /afterEndMinutes/, 'schedule-afterEndMinutes'],
+          [{ clockOutMinutes: '7' }, /minutes/, 'schedule-clockOut-minutes'],
+          [{ clockInMode: 'sideways' }, /mode/, 'schedule-clockIn-mode'],
+        ];
+        for (const [form, message, id] of cases) {
+          const response = await schedulePost(t, session, form);
+          assert.equal(response.statusCode, 400, JSON.stringify(form));
+          expectMatch(response.body, message);
+          expectMatch(response.body, new RegExp(`id="${id}"[^>]*aria-invalid="true"`));
+        }
+        assert.equal(
+          (await getPaySchedule(t.app.context, account.account.id)).rounding.clockIn.mode,
+          'nearest',
+        );
       });
     });
 

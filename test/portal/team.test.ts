@@ -386,6 +386,44 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    test('the time card lists its entries: counted times, and the punched time where rounding moved it', async () => {
+      await withTestApp(dialect, async (t) => {
+        const account = await createTestAccount(t);
+        const worker = await create(t, account, '/v1/employees', { firstName: 'Lena', lastName: 'Berg' });
+        const rounding = await call(t, 'PATCH', '/v1/pay-schedule', {
+          key: account.key,
+          body: {
+            rounding: { clockIn: { mode: 'nearest', minutes: 15 }, clockOut: { mode: 'down', minutes: 5 } },
+          },
+        });
+        assert.equal(rounding.status, 200, rounding.raw);
+        // Friday Oct 30 in New York: punched 7:53 and 16:03:20, counted 8:00 and 16:00.
+        for (const [type, at] of [
+          ['in', '2026-10-30T11:53:00Z'],
+          ['out', '2026-10-30T20:03:20Z'],
+        ]) {
+          await create(t, account, '/v1/punches', { employeeId: worker.id, type, at });
+        }
+        // Saturday: typed by a manager, nothing punched.
+        await create(t, account, '/v1/time-entries', {
+          employeeId: worker.id,
+          start: '2026-10-31T13:00:00Z',
+          end: '2026-10-31T17:00:00Z',
+        });
+        const session = await signIn(t, account.admin.email);
+        const page = await portalRequest(t, session, 'GET', `/portal/team/${worker.id}`);
+        assert.equal(page.statusCode, 200, page.body);
+        const rows = rowsOf(page.body.slice(page.body.indexOf('Time entries:')));
+        assert.deepEqual(rows, [
+          'Fri, Oct 30 8:00 (punched 7:53) 16:00 (punched 16:03:20) 0.00 8.00',
+          'Sat, Oct 31 9:00 13:00 0.00 4.00',
+        ]);
+        // The day's hours are the counted 8.
+        const day = /<tr><td>Fri, Oct 30<\/td>((?:<td class="num">[^<]*<\/td>)+)<\/tr>/.exec(page.body);
+        assert.equal([...(day?.[1] ?? '').matchAll(/>([^<]+)</g)][0]?.[1], '8.00');
+      });
+    });
+
     test('an unknown or another account’s employee is the 404 page, in HTML', async () => {
       await withTestApp(dialect, async (t) => {
         const account = await createTestAccount(t);

@@ -15,6 +15,7 @@ export async function findAccountSchedule(db: Db, accountId: string) {
       'pay_schedules.frequency',
       'pay_schedules.anchor_date',
       'pay_schedules.overtime_rule',
+      'pay_schedules.rounding',
       'pay_schedules.created_at',
       'pay_schedules.updated_at',
     ])
@@ -32,6 +33,7 @@ export async function upsertSchedule(db: Db, row: PayScheduleRow): Promise<void>
         frequency: row.frequency,
         anchor_date: row.anchor_date,
         overtime_rule: row.overtime_rule,
+        rounding: row.rounding,
         updated_at: row.updated_at,
       }),
     )

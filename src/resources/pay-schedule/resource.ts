@@ -13,9 +13,18 @@ export const PAY_SCHEDULE = defineResource({
   names: { one: 'pay schedule', many: 'pay schedules' },
   tag: {
     name: 'Pay schedule',
-    description: 'How pay periods repeat and how worked hours split into regular, overtime and double time.',
+    description:
+      'How pay periods repeat, how worked hours split into regular, overtime and double time, and how punch times are rounded.',
   },
-  fields: ['frequency', 'anchorDate', 'workweekStartsOn', 'overtimeRule', 'createdAt', 'updatedAt'],
+  fields: [
+    'frequency',
+    'anchorDate',
+    'workweekStartsOn',
+    'overtimeRule',
+    'rounding',
+    'createdAt',
+    'updatedAt',
+  ],
   restrictable: true,
   events: { changes: true, domain: {} },
 });

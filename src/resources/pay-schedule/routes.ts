@@ -13,7 +13,7 @@ export const payScheduleRoutes = resourceModule(PAY_SCHEDULE, (routes, ctx) => {
       operationId: 'getPaySchedule',
       summary: 'Retrieve the pay schedule',
       description:
-        'The account’s pay schedule and overtime rule. Until changed: `biweekly`, anchored on Monday 2024-01-01 (workweeks start on Monday), overtime rule `weekly40`.',
+        'The account’s pay schedule, overtime rule and punch rounding rule. Until changed: `biweekly`, anchored on Monday 2024-01-01 (workweeks start on Monday), overtime rule `weekly40`, no rounding and no shift grace.',
       response: { 200: PayScheduleSchema },
     },
     (_request, { accountId }) => paySchedule.getPaySchedule(ctx, accountId),
@@ -28,7 +28,7 @@ export const payScheduleRoutes = resourceModule(PAY_SCHEDULE, (routes, ctx) => {
       errors: ['pay_period_locked', 'time_card_approved'],
       summary: 'Update the pay schedule',
       description:
-        'Changes only the fields sent; `overtimeRule` is replaced as a whole. A new `frequency` or `anchorDate` replaces the pay periods that are not over yet (the current and future ones, with their time cards and approvals) while periods that have ended keep their dates; the first new period starts the day after the last ended one, shortened if the new schedule would start it earlier. If a period that would be replaced is locked, the change is refused with 409 `pay_period_locked`; if one holds an approved time card (of any employee), with 409 `time_card_approved`: unapprove it first.',
+        'Changes only the fields sent; `overtimeRule` and `rounding` are each replaced as a whole. A new `rounding` rule applies to punches recorded from then on: it never rewrites stored punches or time entries, which keep the times they count. A new `frequency` or `anchorDate` replaces the pay periods that are not over yet (the current and future ones, with their time cards and approvals) while periods that have ended keep their dates; the first new period starts the day after the last ended one, shortened if the new schedule would start it earlier. If a period that would be replaced is locked, the change is refused with 409 `pay_period_locked`; if one holds an approved time card (of any employee), with 409 `time_card_approved`: unapprove it first.',
       body: UpdatePayScheduleBody,
       response: { 200: PayScheduleSchema },
     },

@@ -12,21 +12,25 @@ import { toPayPeriod } from '../pay-periods/schema.js';
 import { OVERTIME_PRESETS, type OvertimeRule, type OvertimeThresholds } from '../time-cards/overtime.js';
 import { deleteCardsOfPeriods } from '../time-cards/repository.js';
 import * as repo from './repository.js';
+import { NO_ROUNDING, type PunchRounding, type RoundingRule } from './rounding.js';
 import type {
   AccountSchedule,
   OvertimeRuleInputValue,
   PaySchedule,
+  RoundingInputValue,
   UpdatePayScheduleInput,
 } from './schema.js';
 import { toPaySchedule } from './schema.js';
 
 /** What an account's schedule is until it is first changed (documented on the pay schedule object). */
-export const DEFAULT_SCHEDULE: Readonly<Pick<AccountSchedule, 'frequency' | 'anchorDate' | 'overtimeRule'>> =
-  {
-    frequency: 'biweekly',
-    anchorDate: '2024-01-01',
-    overtimeRule: { type: 'weekly40', ...OVERTIME_PRESETS.none },
-  };
+export const DEFAULT_SCHEDULE: Readonly<
+  Pick<AccountSchedule, 'frequency' | 'anchorDate' | 'overtimeRule' | 'rounding'>
+> = {
+  frequency: 'biweekly',
+  anchorDate: '2024-01-01',
+  overtimeRule: { type: 'weekly40', ...OVERTIME_PRESETS.none },
+  rounding: NO_ROUNDING,
+};
 
 /** The account's zone and schedule (or the default), in one query. */
 export async function loadAccountSchedule(db: Db, accountId: string): Promise<AccountSchedule> {
@@ -47,6 +51,8 @@ export async function loadAccountSchedule(db: Db, accountId: string): Promise<Ac
     frequency: row.frequency,
     anchorDate: row.anchor_date,
     overtimeRule: fromDbJson<OvertimeRule>(row.overtime_rule),
+    // Schedules stored before rounding existed have none.
+    rounding: row.rounding === null ? NO_ROUNDING : fromDbJson<RoundingRule>(row.rounding),
     createdAt: row.created_at ?? row.account_created_at,
     updatedAt: row.updated_at ?? row.account_created_at,
   };
@@ -104,6 +110,37 @@ function overtimeRuleOf(input: OvertimeRuleInputValue): OvertimeRule {
   return rule;
 }
 
+/** A direction's rounding as sent: the step is required once the mode rounds; with `none` it is kept (default 1). */
+function punchRoundingOf(
+  input: NonNullable<RoundingInputValue['clockIn']> | undefined,
+  param: string,
+): PunchRounding {
+  if (input === undefined) return { ...NO_ROUNDING.clockIn };
+  if (input.minutes === undefined) {
+    if (input.mode !== 'none') {
+      throw new ApiError(
+        'parameter_invalid',
+        `${param}.minutes is required with mode "${input.mode}": one of 1, 5, 6, 10 or 15.`,
+        { param: `${param}.minutes` },
+      );
+    }
+    return { mode: 'none', minutes: NO_ROUNDING.clockIn.minutes };
+  }
+  return { mode: input.mode, minutes: input.minutes };
+}
+
+/** The stored form of a rounding rule: what was sent, with every omitted part off. */
+function roundingRuleOf(input: RoundingInputValue): RoundingRule {
+  return {
+    clockIn: punchRoundingOf(input.clockIn, 'rounding.clockIn'),
+    clockOut: punchRoundingOf(input.clockOut, 'rounding.clockOut'),
+    shiftGrace: {
+      beforeStartMinutes: input.shiftGrace?.beforeStartMinutes ?? 0,
+      afterEndMinutes: input.shiftGrace?.afterEndMinutes ?? 0,
+    },
+  };
+}
+
 /** Far enough ahead to cover every materialised period. */
 const END_OF_TIME = '9999-12-31';
 
@@ -113,6 +150,8 @@ const END_OF_TIME = '9999-12-31';
  * already run stays as it was, and the next list continues after them (the first new period is shortened to start
  * the day after the last kept one). A locked period among those replaced refuses the change (409 pay_period_locked),
  * and so does an approved time card in one of them (409 time_card_approved): its approval would go with it.
+ *
+ * A new rounding rule applies to punches from then on: punches and entries already stored keep the times they count.
  *
  * Events: `pay_schedule.updated`, and `pay_period.deleted` for each replaced period (a client may have listed it).
  * Their time cards go with them unannounced: a card is computed from time entries and time off, and the
@@ -136,6 +175,7 @@ export async function updatePaySchedule(
       frequency: input.frequency ?? current.frequency,
       anchorDate: input.anchorDate ?? current.anchorDate,
       overtimeRule: input.overtimeRule ? overtimeRuleOf(input.overtimeRule) : current.overtimeRule,
+      rounding: input.rounding ? roundingRuleOf(input.rounding) : current.rounding,
       updatedAt: now,
     };
     const problem = anchorProblem(next.frequency, next.anchorDate);
@@ -150,6 +190,7 @@ export async function updatePaySchedule(
       frequency: next.frequency,
       anchor_date: next.anchorDate,
       overtime_rule: toDbJson(next.overtimeRule),
+      rounding: toDbJson(next.rounding),
       // The default schedule existed since the account did: its first change keeps that createdAt.
       created_at: current.createdAt,
       updated_at: now,

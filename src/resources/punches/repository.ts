@@ -57,6 +57,30 @@ export async function findLatestPunch(
   return q.orderBy('punched_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
+/**
+ * The break punches of one of the employee's entries at or after `sinceIso` (no later than the entry's first punch),
+ * in the order they were made: a range of the (account, employee, punched_at) index from the entry's start.
+ */
+export async function listBreakPunchesOfEntry(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+  timeEntryId: string,
+  sinceIso: string,
+): Promise<Pick<PunchRow, 'type' | 'punched_at'>[]> {
+  return db
+    .selectFrom('punches')
+    .select(['type', 'punched_at'])
+    .where('account_id', '=', accountId)
+    .where('employee_id', '=', employeeId)
+    .where('punched_at', '>=', sinceIso)
+    .where('time_entry_id', '=', timeEntryId)
+    .where('type', 'in', ['break_start', 'break_end'])
+    .orderBy('punched_at', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
+}
+
 export async function listPunches(
   db: Db,
   accountId: string,

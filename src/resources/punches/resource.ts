@@ -14,6 +14,7 @@ export const PUNCHES = defineResource({
     'employeeId',
     'type',
     'at',
+    'countedAt',
     'locationId',
     'departmentCodeId',
     'costCodeId',

@@ -38,7 +38,9 @@ export const punchRoutes = resourceModule(PUNCHES, (routes, ctx) => {
         '`already_on_break`, `not_on_break`), as is one in a locked pay period (`pay_period_locked`) or inside ' +
         'an approved time card of the employee (`time_card_approved`: unapprove the card first). At a ' +
         'location whose geofence mode is `warn` the verdict is recorded; in mode `block` a punch outside its ' +
-        'geofences is refused with 403 `outside_geofence` and nothing is stored.',
+        'geofences is refused with 403 `outside_geofence` and nothing is stored. A clock-in or clock-out keeps ' +
+        'its raw time in `at` and counts the time the account’s rounding rule gives it (`countedAt`, the ' +
+        'entry’s `start` or `end`; see `rounding` on the pay schedule); rounding never refuses a punch.',
       body: CreatePunchBody,
       response: PunchSchema,
     },

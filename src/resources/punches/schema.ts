@@ -41,6 +41,12 @@ const at = Type.String({
     "server's clock, and never before the employee's latest punch.",
   examples: ['2026-11-02T14:00:00.000Z'],
 });
+const countedAt = Type.String({
+  format: 'date-time',
+  description:
+    'The time the punch counts on time cards: for a clock-in or clock-out, `at` after the account’s rounding rule (`rounding` on the pay schedule) — the start of a published shift when shift grace applies, else rounded to the step — and clamped so the entry stays whole (a clock-out never counts before its entry’s counted start; a clock-in never before the counted end of the employee’s previous entry). Equal to `at` for breaks, with no rounding, and when rounding would move the time into a locked pay period. It is the `start` or `end` of the time entry the punch opened or closed.',
+  examples: ['2026-11-02T14:00:00.000Z'],
+});
 const latitude = Type.Number({
   minimum: -90,
   maximum: 90,
@@ -73,7 +79,12 @@ export const PunchSchema = objectSchema(
     object: Type.Literal('punch'),
     employeeId: employeeIdField,
     type,
-    at,
+    at: {
+      ...at,
+      description: 'When the punch was made: the raw time, kept as punched (ISO-8601, UTC).',
+      examples: ['2026-11-02T13:53:12.000Z'],
+    },
+    countedAt,
     locationId: locationIdField,
     departmentCodeId: departmentCodeIdField,
     costCodeId: costCodeIdField,
@@ -103,7 +114,10 @@ export const PunchSchema = objectSchema(
     createdAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:00:00.482Z'] }),
     updatedAt: Type.String({ format: 'date-time', examples: ['2026-11-02T14:00:00.482Z'] }),
   },
-  { description: 'One clock event of an employee. Punches are immutable; correct time on time entries.' },
+  {
+    description:
+      'One clock event of an employee, with its raw time (`at`) and the time it counts (`countedAt`). Punches are immutable; correct time on time entries.',
+  },
 );
 export type Punch = Static<typeof PunchSchema>;
 
@@ -146,8 +160,8 @@ export const ListPunchesQuery = listQuerySchema(PUNCHES, {
     }),
   ),
   ...timeRangeFilters({
-    from: 'Only punches made at or after this instant (ISO-8601).',
-    to: 'Only punches made before this instant (ISO-8601).',
+    from: 'Only punches made at or after this instant (ISO-8601), by their raw time `at`.',
+    to: 'Only punches made before this instant (ISO-8601), by their raw time `at`.',
   }),
 });
 export type ListPunchesQueryInput = Static<typeof ListPunchesQuery>;
@@ -159,6 +173,7 @@ export function toPunch(row: PunchRow): Punch {
     employeeId: row.employee_id,
     type: row.type,
     at: row.punched_at,
+    countedAt: row.counted_at,
     locationId: row.location_id,
     departmentCodeId: row.department_code_id,
     costCodeId: row.cost_code_id,

@@ -10,12 +10,21 @@ import type { Coordinates } from '../../shared/geo.js';
 import { newId } from '../../shared/ids.js';
 import { findLocation } from '../locations/repository.js';
 import { assertTimeMayChange } from '../pay-periods/locks.js';
+import { loadAccountSchedule } from '../pay-schedule/service.js';
 import { assertFilterObjectsExist, assertReferencesExist } from '../references.js';
 import { lockNamedEmployee, setClockStatus } from '../time-entries/clock-state.js';
 import * as timeEntryRepo from '../time-entries/repository.js';
 import { TIME_ENTRIES } from '../time-entries/resource.js';
-import { alreadyClockedIn, assertActive, assertNoOverlap } from '../time-entries/rules.js';
+import { alreadyClockedIn, assertActive } from '../time-entries/rules.js';
 import { toTimeEntry } from '../time-entries/schema.js';
+import {
+  assertAfterEntryStart,
+  breakSecondsAfter,
+  type CountingRule,
+  countedClockIn,
+  countedClockOut,
+  secondsWithin,
+} from './counting.js';
 import { geofenceVerdict } from './geofence.js';
 import * as repo from './repository.js';
 import { PUNCHES } from './resource.js';
@@ -64,24 +73,28 @@ function positionOf(input: CreatePunchInput): Coordinates | null {
 
 /**
  * What the punch does to the employee's time entry, once the transition is known to be allowed: `in` opens one,
- * `break_end` adds the break to it, `out` closes it (ending a break still running). Returns the entry's id and the
- * event of its change, if it changed.
+ * `break_end` adds the break to it, `out` closes it (ending a break still running). A clock-in or clock-out counts
+ * the time the account's rounding rule gives it (see counting.ts); the entry keeps that time and the raw one. Returns
+ * the entry's id, the time the punch counts and the event of the entry's change, if it changed.
  */
 async function applyToTimeEntry(
   db: Db,
   accountId: string,
   employee: EmployeeRow,
   punch: PunchRow,
-): Promise<{ id: string; events: readonly EventInput[] }> {
+  rule: CountingRule,
+): Promise<{ id: string; countedAt: string; events: readonly EventInput[] }> {
   const at = punch.punched_at;
   if (punch.type === 'in') {
-    await assertNoOverlap(db, accountId, employee.id, { start: at, end: null });
+    const start = await countedClockIn(db, accountId, employee.id, rule, at);
     const opened: TimeEntryRow = {
       id: newId(TIME_ENTRIES),
       account_id: accountId,
       employee_id: employee.id,
-      start_at: at,
+      start_at: start,
       end_at: null,
+      punched_start_at: at,
+      punched_end_at: null,
       break_seconds: 0,
       location_id: punch.location_id,
       department_code_id: punch.department_code_id,
@@ -94,7 +107,7 @@ async function applyToTimeEntry(
       updated_at: punch.created_at,
     };
     await timeEntryRepo.insertTimeEntry(db, opened);
-    return { id: opened.id, events: [createdEvent(toTimeEntry(opened))] };
+    return { id: opened.id, countedAt: start, events: [createdEvent(toTimeEntry(opened))] };
   }
 
   const entry = await timeEntryRepo.findOpenTimeEntry(db, accountId, employee.id);
@@ -102,34 +115,36 @@ async function applyToTimeEntry(
     // The clock status and the open entry always change together; this guards rows edited outside the API.
     throw new ApiError('not_clocked_in', `Employee ${employee.id} has no open time entry; clock in first.`);
   }
-  if (at < entry.start_at) {
-    throw new ApiError(
-      'parameter_invalid',
-      `"at" (${at}) is before the start of the open time entry ${entry.id} (${entry.start_at}).`,
-      { param: 'at' },
-    );
-  }
+  await assertAfterEntryStart(db, accountId, entry, at);
+  // A break's start changes nothing on the entry: the break counts once it ends.
+  if (punch.type === 'break_start') return { id: entry.id, countedAt: at, events: [] };
+
+  const end =
+    punch.type === 'out' ? await countedClockOut(db, accountId, employee.id, rule, at, entry) : null;
   const changes: timeEntryRepo.TimeEntryUpdate = { updated_at: punch.created_at };
-  const breakRunning = employee.clock_status === 'on_break';
-  if (punch.type === 'break_end' || (punch.type === 'out' && breakRunning)) {
+  let breakSeconds = entry.break_seconds;
+  if (punch.type === 'break_end' || (punch.type === 'out' && employee.clock_status === 'on_break')) {
     const breakStart = await repo.findLatestPunch(db, accountId, employee.id, {
       type: 'break_start',
       timeEntryId: entry.id,
     });
-    // A correction may have moved the entry's start past the break's; only the part inside the entry counts.
-    const since =
-      breakStart && breakStart.punched_at > entry.start_at ? breakStart.punched_at : entry.start_at;
-    changes.break_seconds = entry.break_seconds + (breakStart ? secondsBetween(since, at) : 0);
+    // Only the part of the break inside the entry counts: a correction or a rounded clock-in may have moved the
+    // entry's start past the break's, and a clock-out counted earlier than punched ends the entry before it.
+    if (breakStart) breakSeconds += secondsWithin(breakStart.punched_at, at, entry.start_at, end ?? at);
   }
-  if (punch.type === 'out') {
-    changes.end_at = at;
+  if (end !== null) {
+    if (end < at) breakSeconds -= await breakSecondsAfter(db, accountId, entry, end);
+    // Never more break than span: a manager's breakSeconds on the open entry may exceed a span rounding shortened.
+    breakSeconds = Math.min(Math.max(breakSeconds, 0), secondsBetween(entry.start_at, end));
+    changes.end_at = end;
+    changes.punched_end_at = at;
     changes.status = 'closed';
   }
-  // A break's start changes nothing on the entry: the break counts once it ends.
-  if (punch.type === 'break_start') return { id: entry.id, events: [] };
+  changes.break_seconds = breakSeconds;
   await timeEntryRepo.updateTimeEntry(db, accountId, entry.id, changes);
   return {
     id: entry.id,
+    countedAt: end ?? at,
     events: [updatedEvent(toTimeEntry(entry), toTimeEntry({ ...entry, ...changes }))],
   };
 }
@@ -187,6 +202,7 @@ export async function recordPunch(
       employee_id: employee.id,
       type: input.type,
       punched_at: at,
+      counted_at: at,
       location_id: input.locationId ?? null,
       department_code_id: input.departmentCodeId ?? null,
       cost_code_id: input.costCodeId ?? null,
@@ -201,8 +217,10 @@ export async function recordPunch(
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    const entry = await applyToTimeEntry(trx, accountId, employee, punch);
+    const schedule = await loadAccountSchedule(trx, accountId);
+    const entry = await applyToTimeEntry(trx, accountId, employee, punch, schedule);
     punch.time_entry_id = entry.id;
+    punch.counted_at = entry.countedAt;
     const clockEvents = await setClockStatus(trx, accountId, employee, status, punch.created_at);
     await repo.insertPunch(trx, punch);
     const recorded = toPunch(punch);

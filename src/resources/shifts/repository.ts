@@ -2,6 +2,7 @@ import type { SelectQueryBuilder, Updateable } from 'kysely';
 import { toCount, toDbBoolean } from '../../db/columns.js';
 import type { Database, Db, ShiftRow, ShiftsTable } from '../../db/tables.js';
 import { keysetPage, type PageRequest } from '../../platform/pagination/keyset.js';
+import { MAX_SHIFT_HOURS } from './schema.js';
 
 export type ShiftUpdate = Updateable<ShiftsTable>;
 
@@ -88,4 +89,45 @@ export async function deleteShift(db: Db, accountId: string, id: string): Promis
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/**
+ * The boundary of the employee's published shifts nearest to a punch inside a grace window (instants, inclusive):
+ * the earliest `start` in it, for a clock-in, or the latest `end`, for a clock-out. Open and draft shifts are not the
+ * employee's schedule. Ends are looked for among shifts starting at most MAX_SHIFT_HOURS before the window, so both
+ * are a short range of the (account_id, start_at) index.
+ */
+export async function findPublishedShiftBoundary(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+  boundary: 'start' | 'end',
+  window: { fromIso: string; toIso: string },
+): Promise<string | undefined> {
+  const published = db
+    .selectFrom('shifts')
+    .where('account_id', '=', accountId)
+    .where('employee_id', '=', employeeId)
+    .where('published', '=', toDbBoolean(true));
+  if (boundary === 'start') {
+    const row = await published
+      .select('start_at as at')
+      .where('start_at', '>=', window.fromIso)
+      .where('start_at', '<=', window.toIso)
+      .orderBy('start_at', 'asc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.at;
+  }
+  const earliestStart = new Date(Date.parse(window.fromIso) - MAX_SHIFT_HOURS * 3_600_000).toISOString();
+  const row = await published
+    .select('end_at as at')
+    .where('start_at', '>=', earliestStart)
+    .where('start_at', '<=', window.toIso)
+    .where('end_at', '>=', window.fromIso)
+    .where('end_at', '<=', window.toIso)
+    .orderBy('end_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.at;
 }

@@ -84,7 +84,7 @@ export const TimeCardSchema = objectSchema(
   },
   {
     description:
-      'One employee’s time in one pay period, computed under the overtime rule of the pay schedule. Time entries count as recorded (open ones up to now); an entry crossing local midnight is split there, its unpaid break prorated by time. Workweeks start on the anchor’s weekday; a workweek that began in the previous period still counts its earlier hours toward weekly thresholds.',
+      'One employee’s time in one pay period, computed under the overtime rule of the pay schedule. Time entries count with their counted times (`start` and `end`: punches after the account’s rounding rule; open entries up to now); an entry crossing local midnight is split there, its unpaid break prorated by time. Workweeks start on the anchor’s weekday; a workweek that began in the previous period still counts its earlier hours toward weekly thresholds.',
   },
 );
 export type TimeCard = Static<typeof TimeCardSchema>;

@@ -8,8 +8,9 @@ import type { Page } from '../../platform/pagination/respond.js';
 import { flagEvents } from '../../platform/webhooks/change-events.js';
 import { recordChange } from '../../platform/webhooks/outbox.js';
 import { newId } from '../../shared/ids.js';
+import { localDayStartMs } from '../../shared/local-time.js';
 import { listEmployeeStates } from '../employees/repository.js';
-import { workweekStart } from '../pay-periods/calendar.js';
+import { addDays, workweekStart } from '../pay-periods/calendar.js';
 import { assertDatesUnlocked } from '../pay-periods/locks.js';
 import { holdPayPeriods } from '../pay-periods/repository.js';
 import { findCurrentPayPeriodRow, holdingPayPeriods, loadPayPeriodRow } from '../pay-periods/service.js';
@@ -17,7 +18,8 @@ import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule } from '../pay-schedule/service.js';
 import { assertFilterObjectsExist } from '../references.js';
 import { lockEmployee } from '../time-entries/clock-state.js';
-import { listEntriesOverlapping } from '../time-entries/repository.js';
+import { listEmployeeEntriesOverlapping, listEntriesOverlapping } from '../time-entries/repository.js';
+import { type TimeEntry, toTimeEntry } from '../time-entries/schema.js';
 import { listApprovedTimeOff } from '../time-off/repository.js';
 import {
   buildDayGrid,
@@ -421,4 +423,24 @@ export function unapproveTimeCard(
     await assertDatesUnlocked(trx, accountId, period.start_date, period.end_date);
     await repo.unapproveCard(trx, accountId, card.id, actor, reason?.trim() ?? null, now);
   });
+}
+
+/**
+ * The time entries a card counts, oldest first: its employee's entries sharing time with the local days of its
+ * period (an entry crossing the period's first or last midnight included), with their counted and raw times.
+ */
+export async function listCardEntries(
+  ctx: ServiceContext,
+  accountId: string,
+  card: Pick<TimeCard, 'employeeId' | 'periodStart' | 'periodEnd'>,
+): Promise<TimeEntry[]> {
+  const db = ctx.database.db;
+  const { timeZone } = await loadAccountSchedule(db, accountId);
+  const fromMs = localDayStartMs(card.periodStart, timeZone);
+  const rows = await listEmployeeEntriesOverlapping(db, accountId, card.employeeId, {
+    fromIso: new Date(fromMs).toISOString(),
+    toIso: new Date(localDayStartMs(addDays(card.periodEnd, 1), timeZone)).toISOString(),
+    startedAfterIso: new Date(fromMs - LONGEST_ENTRY_MS).toISOString(),
+  });
+  return rows.map(toTimeEntry);
 }

@@ -78,6 +78,20 @@ export async function findOverlappingTimeEntry(
   extent: { start: string; end: string | null },
   exceptId?: string,
 ): Promise<TimeEntryRow | undefined> {
+  return earliestEntry(await listEntriesEndingAfter(db, accountId, employeeId, extent, exceptId));
+}
+
+/**
+ * The employee's entries that are open or end after `extent.start` (and, with `extent.end`, start before it), other
+ * than `exceptId`: the ones [start, end) shares time with.
+ */
+export async function listEntriesEndingAfter(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+  extent: { start: string; end: string | null },
+  exceptId?: string,
+): Promise<TimeEntryRow[]> {
   // The open entry and the closed ones ending after `start`, as two ranges of the (account, employee, end) index:
   // `end_at is null or end_at > ?` in one WHERE made SQLite read every entry of the employee.
   const ending = (end: 'open' | 'closed') => {
@@ -91,9 +105,12 @@ export async function findOverlappingTimeEntry(
     if (exceptId) q = q.where('id', '!=', exceptId);
     return q;
   };
-  const overlapping = await ending('open').unionAll(ending('closed')).execute();
-  // The earliest, so the error names the same entry whatever order the database returned them in.
-  return overlapping.reduce<TimeEntryRow | undefined>(
+  return ending('open').unionAll(ending('closed')).execute();
+}
+
+/** The earliest entry, so an error names the same one whatever order the database returned them in. */
+export function earliestEntry(rows: readonly TimeEntryRow[]): TimeEntryRow | undefined {
+  return rows.reduce<TimeEntryRow | undefined>(
     (earliest, row) =>
       earliest === undefined ||
       row.start_at < earliest.start_at ||
@@ -172,4 +189,27 @@ export async function listEntriesOverlapping(
     .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', range.fromIso)]));
   if (employeeId) query = query.where('employee_id', '=', employeeId);
   return query.execute();
+}
+
+/**
+ * One employee's entries sharing time with [fromIso, toIso), oldest first. `startedAfterIso` bounds how early an entry
+ * may start, which keeps this a range of the (account_id, employee_id, start_at) index.
+ */
+export async function listEmployeeEntriesOverlapping(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+  range: { fromIso: string; toIso: string; startedAfterIso: string },
+): Promise<TimeEntryRow[]> {
+  return db
+    .selectFrom('time_entries')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('employee_id', '=', employeeId)
+    .where('start_at', '>=', range.startedAfterIso)
+    .where('start_at', '<', range.toIso)
+    .where((eb) => eb.or([eb('end_at', 'is', null), eb('end_at', '>', range.fromIso)]))
+    .orderBy('start_at', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
 }

@@ -14,6 +14,8 @@ export const TIME_ENTRIES = defineResource({
     'employeeId',
     'start',
     'end',
+    'punchedStart',
+    'punchedEnd',
     'breakSeconds',
     'durationSeconds',
     'status',

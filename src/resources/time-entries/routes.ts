@@ -30,7 +30,8 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
         '`end` the entry is open and puts the employee on the clock, which is refused while they already are. ' +
         'Entries of one employee never overlap; time inside a locked pay period cannot be added (409 ' +
         '`pay_period_locked`), nor time inside an approved time card of the employee (409 `time_card_approved`: ' +
-        'unapprove the card first).',
+        'unapprove the card first). The times are taken as sent (the account’s rounding rule applies to punches ' +
+        'only); `punchedStart` and `punchedEnd` are `null`.',
       body: CreateTimeEntryBody,
       response: TimeEntrySchema,
     },
@@ -49,7 +50,8 @@ export const timeEntryRoutes = resourceModule(TIME_ENTRIES, (routes, ctx) => {
         'Corrects an entry: changes only the fields sent. Setting `end` on an open entry closes it and takes ' +
         'the employee off the clock; a closed entry cannot be reopened. The old and the new time must both ' +
         'lie outside locked pay periods (409 `pay_period_locked`) and outside approved time cards of the ' +
-        'employee (409 `time_card_approved`: unapprove the card first).',
+        'employee (409 `time_card_approved`: unapprove the card first). Times sent are taken as they are: the ' +
+        'account’s rounding rule applies to punches only, and `punchedStart` / `punchedEnd` keep the raw punch times.',
       body: UpdateTimeEntryBody,
       response: TimeEntrySchema,
     },

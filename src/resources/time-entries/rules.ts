@@ -1,6 +1,6 @@
 /** The rules punches and time entries share: who may go on the clock, and that one employee's time never overlaps. */
 import { fromDbBoolean } from '../../db/columns.js';
-import type { Db, EmployeeRow } from '../../db/tables.js';
+import type { Db, EmployeeRow, TimeEntryRow } from '../../db/tables.js';
 import { ApiError } from '../../platform/errors/api-error.js';
 import { findOverlappingTimeEntry } from './repository.js';
 
@@ -20,6 +20,14 @@ export function alreadyClockedIn(employeeId: string): ApiError {
   );
 }
 
+/** The 409 naming the entry that time would overlap. */
+export function overlapError(other: Pick<TimeEntryRow, 'id' | 'start_at' | 'end_at'>): ApiError {
+  return new ApiError(
+    'time_entry_overlap',
+    `The time would overlap time entry ${other.id} of the same employee (${other.start_at} – ${other.end_at ?? 'open'}).`,
+  );
+}
+
 /** 409 time_entry_overlap when [start, end) — `end` null: open, to +∞ — shares time with another entry. */
 export async function assertNoOverlap(
   db: Db,
@@ -29,10 +37,5 @@ export async function assertNoOverlap(
   exceptId?: string,
 ): Promise<void> {
   const other = await findOverlappingTimeEntry(db, accountId, employeeId, extent, exceptId);
-  if (other) {
-    throw new ApiError(
-      'time_entry_overlap',
-      `The time would overlap time entry ${other.id} of the same employee (${other.start_at} – ${other.end_at ?? 'open'}).`,
-    );
-  }
+  if (other) throw overlapError(other);
 }

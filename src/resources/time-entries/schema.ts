@@ -43,7 +43,8 @@ const positionIdField = reference(POSITIONS, 'The position worked.');
 
 const start = Type.String({
   format: 'date-time',
-  description: 'When the work started (ISO-8601; stored and returned in UTC).',
+  description:
+    'When the work started (ISO-8601; stored and returned in UTC). For an entry made by punches, the time counted: the clock-in after the account’s rounding rule (see `punchedStart` for the raw time).',
   examples: ['2026-11-02T14:00:00.000Z'],
 });
 const end = Type.String({
@@ -71,12 +72,24 @@ export const TimeEntrySchema = objectSchema(
     employeeId: employeeIdField,
     start,
     end: Type.Union([end, Type.Null()], {
-      description: 'When the work ended; `null` while the entry is open (the employee is on the clock).',
+      description:
+        'When the work ended; `null` while the entry is open (the employee is on the clock). For an entry closed by a clock-out, the time counted after the account’s rounding rule (see `punchedEnd`); never before `start`.',
       examples: ['2026-11-02T22:30:00.000Z'],
+    }),
+    punchedStart: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description:
+        'The raw time of the clock-in that opened the entry, as punched; `start` is the time counted from it. `null` when no punch opened it (an entry created by a manager). A manager’s correction of `start` keeps it.',
+      examples: ['2026-11-02T13:53:12.000Z'],
+    }),
+    punchedEnd: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description:
+        'The raw time of the clock-out that closed the entry, as punched; `end` is the time counted from it. `null` while open and when no punch closed it (a manager set `end`).',
+      examples: ['2026-11-02T22:34:40.000Z'],
     }),
     breakSeconds,
     durationSeconds: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
-      description: 'Paid time: end − start − breakSeconds, in seconds; `null` while the entry is open.',
+      description:
+        'Paid time: end − start − breakSeconds, in seconds, from the counted times; `null` while the entry is open.',
       examples: [28800],
     }),
     status: Type.Union([Type.Literal('open'), Type.Literal('closed')], {
@@ -184,8 +197,8 @@ export const ListTimeEntriesQuery = listQuerySchema(TIME_ENTRIES, {
     }),
   ),
   ...timeRangeFilters({
-    from: 'Only entries with time at or after this instant (ISO-8601): ending after it, or still open.',
-    to: 'Only entries with time before this instant (ISO-8601): starting before it.',
+    from: 'Only entries with time at or after this instant (ISO-8601): ending after it, or still open. Compared with the counted times (`start`, `end`).',
+    to: 'Only entries with time before this instant (ISO-8601): starting before it (the counted `start`).',
   }),
 });
 export type ListTimeEntriesQueryInput = Static<typeof ListTimeEntriesQuery>;
@@ -197,6 +210,8 @@ export function toTimeEntry(row: TimeEntryRow): TimeEntry {
     employeeId: row.employee_id,
     start: row.start_at,
     end: row.end_at,
+    punchedStart: row.punched_start_at,
+    punchedEnd: row.punched_end_at,
     breakSeconds: row.break_seconds,
     durationSeconds:
       row.end_at === null ? null : secondsBetween(row.start_at, row.end_at) - row.break_seconds,

@@ -106,6 +106,9 @@ export async function createTimeEntry(
     employee_id: input.employeeId,
     start_at: start,
     end_at: end,
+    // Typed by a manager: no punch, so no raw times and no rounding.
+    punched_start_at: null,
+    punched_end_at: null,
     break_seconds: breakSeconds,
     location_id: input.locationId ?? null,
     department_code_id: input.departmentCodeId ?? null,

@@ -35,6 +35,7 @@ export async function insertPunch(
       employee_id: ids.employee_id ?? newId(EMPLOYEES),
       type: 'in',
       punched_at: t.clock.now().toISOString(),
+      counted_at: t.clock.now().toISOString(),
       location_id: ids.location_id ?? null,
       department_code_id: ids.department_code_id ?? null,
       cost_code_id: ids.cost_code_id ?? null,

@@ -16,6 +16,11 @@ type PaySchedule = {
     dailyDoubleTimeAfterHours: number | null;
     weeklyOvertimeAfterHours: number | null;
   };
+  rounding: {
+    clockIn: { mode: string; minutes: number };
+    clockOut: { mode: string; minutes: number };
+    shiftGrace: { beforeStartMinutes: number; afterEndMinutes: number };
+  };
   createdAt: string;
   updatedAt: string;
 };
@@ -25,7 +30,7 @@ describeEachDialect('pay schedule', ({ t, account }) => {
     call<PaySchedule>(t, 'PATCH', '/v1/pay-schedule', { key, body });
   const get = (key = account.key) => call<PaySchedule>(t, 'GET', '/v1/pay-schedule', { key });
 
-  test('until changed, the documented default: biweekly from Monday 2024-01-01, weekly40', async () => {
+  test('until changed, the documented default: biweekly from Monday 2024-01-01, weekly40, no rounding', async () => {
     const res = await get();
     assert.equal(res.status, 200, res.raw);
     assert.deepEqual(res.body, {
@@ -39,6 +44,11 @@ describeEachDialect('pay schedule', ({ t, account }) => {
         dailyOvertimeAfterHours: null,
         dailyDoubleTimeAfterHours: null,
         weeklyOvertimeAfterHours: 40,
+      },
+      rounding: {
+        clockIn: { mode: 'none', minutes: 1 },
+        clockOut: { mode: 'none', minutes: 1 },
+        shiftGrace: { beforeStartMinutes: 0, afterEndMinutes: 0 },
       },
       createdAt: '2026-11-01T12:00:00.000Z',
       updatedAt: '2026-11-01T12:00:00.000Z',
@@ -125,6 +135,67 @@ describeEachDialect('pay schedule', ({ t, account }) => {
       assertApiError(await patch(body), 400, 'parameter_invalid', { param });
     }
     assertApiError(await patch({}), 400, 'parameter_invalid');
+    assert.deepEqual((await get()).body, before);
+  });
+
+  test('rounding is replaced as a whole: what is sent, every omitted part off', async () => {
+    const full = {
+      clockIn: { mode: 'nearest', minutes: 15 },
+      clockOut: { mode: 'down', minutes: 6 },
+      shiftGrace: { beforeStartMinutes: 7, afterEndMinutes: 60 },
+    };
+    const res = await patch({ rounding: full });
+    assert.equal(res.status, 200, res.raw);
+    assert.deepEqual(res.body.rounding, full);
+    assert.deepEqual((await get()).body.rounding, full);
+    // The shown object can be sent back as it is.
+    assert.equal((await patch({ rounding: res.body.rounding })).status, 200);
+
+    const partial = await patch({ rounding: { clockOut: { mode: 'up', minutes: 10 } } });
+    assert.equal(partial.status, 200, partial.raw);
+    assert.deepEqual(partial.body.rounding, {
+      clockIn: { mode: 'none', minutes: 1 },
+      clockOut: { mode: 'up', minutes: 10 },
+      shiftGrace: { beforeStartMinutes: 0, afterEndMinutes: 0 },
+    });
+    // `none` keeps a step sent with it (the portal's form does), and needs none.
+    const off = await patch({
+      rounding: { clockIn: { mode: 'none', minutes: 15 }, clockOut: { mode: 'none' } },
+    });
+    assert.equal(off.status, 200, off.raw);
+    assert.deepEqual(off.body.rounding, {
+      clockIn: { mode: 'none', minutes: 15 },
+      clockOut: { mode: 'none', minutes: 1 },
+      shiftGrace: { beforeStartMinutes: 0, afterEndMinutes: 0 },
+    });
+    // Other fields leave it as it is.
+    assert.deepEqual((await patch({ overtimeRule: { type: 'none' } })).body.rounding, off.body.rounding);
+    assert.equal((await patch({ rounding: {} })).body.rounding.clockIn.minutes, 1);
+  });
+
+  test('invalid rounding → 400 parameter_invalid naming the field, nothing changed', async () => {
+    assert.equal((await patch({ rounding: { clockIn: { mode: 'up', minutes: 5 } } })).status, 200);
+    const before = (await get()).body;
+    const cases: [unknown, string][] = [
+      [{ clockIn: { mode: 'sideways', minutes: 15 } }, 'rounding.clockIn.mode'],
+      [{ clockIn: { minutes: 15 } }, 'rounding.clockIn.mode'],
+      [{ clockIn: { mode: 'nearest', minutes: 7 } }, 'rounding.clockIn.minutes'],
+      [{ clockIn: { mode: 'nearest', minutes: '15' } }, 'rounding.clockIn.minutes'],
+      [{ clockIn: { mode: 'nearest' } }, 'rounding.clockIn.minutes'],
+      [{ clockOut: { mode: 'down', minutes: 30 } }, 'rounding.clockOut.minutes'],
+      [{ clockOut: { mode: 'up' } }, 'rounding.clockOut.minutes'],
+      [{ clockOut: { mode: 'up', minutes: 5, step: 5 } }, 'rounding.clockOut.step'],
+      [{ shiftGrace: { beforeStartMinutes: 61 } }, 'rounding.shiftGrace.beforeStartMinutes'],
+      [{ shiftGrace: { beforeStartMinutes: -1 } }, 'rounding.shiftGrace.beforeStartMinutes'],
+      [{ shiftGrace: { afterEndMinutes: 2.5 } }, 'rounding.shiftGrace.afterEndMinutes'],
+      [{ shiftGrace: { afterEndMinutes: null } }, 'rounding.shiftGrace.afterEndMinutes'],
+      [{ clockin: { mode: 'up', minutes: 5 } }, 'rounding.clockin'],
+    ];
+    for (const [rounding, param] of cases) {
+      assertApiError(await patch({ rounding }), 400, 'parameter_invalid', { param });
+    }
+    assertApiError(await patch({ rounding: null }), 400, 'parameter_invalid', { param: 'rounding' });
+    assertApiError(await patch({ rounding: 'nearest' }), 400, 'parameter_invalid', { param: 'rounding' });
     assert.deepEqual((await get()).body, before);
   });
 

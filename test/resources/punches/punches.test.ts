@@ -51,6 +51,7 @@ describeEachDialect('punches', ({ t, account }) => {
         employeeId,
         type: 'in',
         at: start,
+        countedAt: start,
         locationId: null,
         departmentCodeId: null,
         costCodeId: null,
@@ -70,8 +71,15 @@ describeEachDialect('punches', ({ t, account }) => {
     const [open] = await entriesOf(t, account, employeeId);
     assert.equal(open?.id, clockIn.body.timeEntryId);
     assert.deepEqual(
-      { status: open?.status, source: open?.source, start: open?.start, end: open?.end },
-      { status: 'open', source: 'punch', start, end: null },
+      {
+        status: open?.status,
+        source: open?.source,
+        start: open?.start,
+        end: open?.end,
+        punchedStart: open?.punchedStart,
+        punchedEnd: open?.punchedEnd,
+      },
+      { status: 'open', source: 'punch', start, end: null, punchedStart: start, punchedEnd: null },
     );
     assert.equal(open?.durationSeconds, null);
 
@@ -104,12 +112,23 @@ describeEachDialect('punches', ({ t, account }) => {
       {
         start: entry.body.start,
         end: entry.body.end,
+        punchedStart: entry.body.punchedStart,
+        punchedEnd: entry.body.punchedEnd,
         breakSeconds: entry.body.breakSeconds,
         durationSeconds: entry.body.durationSeconds,
         status: entry.body.status,
         updatedAt: entry.body.updatedAt,
       },
-      { start, end, breakSeconds: 1800, durationSeconds: 8 * 3600, status: 'closed', updatedAt: end },
+      {
+        start,
+        end,
+        punchedStart: start,
+        punchedEnd: end,
+        breakSeconds: 1800,
+        durationSeconds: 8 * 3600,
+        status: 'closed',
+        updatedAt: end,
+      },
     );
 
     const fetched = await call<Punch>(t, 'GET', `/v1/punches/${clockIn.body.id}`, { key: account.key });

@@ -21,6 +21,7 @@ export type Punch = {
   employeeId: string;
   type: string;
   at: string;
+  countedAt: string;
   locationId: string | null;
   departmentCodeId: string | null;
   costCodeId: string | null;
@@ -42,6 +43,8 @@ export type TimeEntry = {
   employeeId: string;
   start: string;
   end: string | null;
+  punchedStart: string | null;
+  punchedEnd: string | null;
   breakSeconds: number;
   durationSeconds: number | null;
   status: string;

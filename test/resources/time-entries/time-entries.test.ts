@@ -56,6 +56,8 @@ describeEachDialect('time entries', ({ t, account }) => {
         employeeId,
         start: '2026-10-30T13:00:00.000Z',
         end: '2026-10-30T21:30:00.000Z',
+        punchedStart: null,
+        punchedEnd: null,
         breakSeconds: 1800,
         durationSeconds: 8 * 3600,
         status: 'closed',

@@ -1,6 +1,7 @@
 import { PLAN_LIMITS } from '../../../platform/accounts/plans.js';
 import type { AccountObject } from '../../../platform/accounts/service.js';
 import { API_VERSIONS, LATEST_API_VERSION } from '../../../platform/versioning/versions.js';
+import { ROUNDING_MODES, ROUNDING_STEPS } from '../../../resources/pay-schedule/rounding.js';
 import { PAY_FREQUENCIES, type PaySchedule } from '../../../resources/pay-schedule/schema.js';
 import { OVERTIME_RULE_TYPES } from '../../../resources/time-cards/overtime.js';
 import { Alert, ConfirmForm, Dialog, InputField, Notices, PageHeader } from '../../components.js';
@@ -24,6 +25,12 @@ export interface ScheduleForm {
   readonly dailyOvertimeAfterHours: string;
   readonly dailyDoubleTimeAfterHours: string;
   readonly weeklyOvertimeAfterHours: string;
+  readonly clockInMode: string;
+  readonly clockInMinutes: string;
+  readonly clockOutMode: string;
+  readonly clockOutMinutes: string;
+  readonly beforeStartMinutes: string;
+  readonly afterEndMinutes: string;
 }
 
 export interface SectionError {
@@ -66,6 +73,18 @@ const RULE_LABELS: Readonly<Record<(typeof OVERTIME_RULE_TYPES)[number], string>
   california: 'California: daily 8/12 hours, weekly 40, 7th-day rules',
   custom: 'Custom thresholds',
 };
+
+const ROUNDING_MODE_LABELS: Readonly<Record<(typeof ROUNDING_MODES)[number], string>> = {
+  none: 'Not rounded',
+  nearest: 'To the nearest step',
+  up: 'Up to the next step (later)',
+  down: 'Down to the previous step (earlier)',
+};
+
+const STEP_VALUES: readonly string[] = ROUNDING_STEPS.map(String);
+const STEP_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  ROUNDING_STEPS.map((minutes) => [String(minutes), minutes === 1 ? '1 minute' : `${minutes} minutes`]),
+);
 
 /** Every zone this server knows, offered as suggestions; the service decides what is valid. */
 const TIME_ZONES: readonly string[] = [
@@ -286,7 +305,7 @@ function ThresholdField(props: {
 function ScheduleChoice<T extends string>(props: {
   view: SettingsView;
   id: string;
-  name: 'frequency' | 'type';
+  name: 'frequency' | 'type' | 'clockInMode' | 'clockInMinutes' | 'clockOutMode' | 'clockOutMinutes';
   /** The API's name of the field, as the service's refusal names it. */
   param: string;
   label: string;
@@ -314,11 +333,87 @@ function ScheduleChoice<T extends string>(props: {
   );
 }
 
+/** One direction's rounding: its mode and its step, side by side. */
+function RoundingChoice(props: {
+  view: SettingsView;
+  punch: 'clockIn' | 'clockOut';
+  label: string;
+}): JSX.Element {
+  const { view, punch } = props;
+  return (
+    <div class="form-grid">
+      <ScheduleChoice
+        view={view}
+        id={`schedule-${punch}-mode`}
+        name={`${punch}Mode`}
+        param={`rounding.${punch}.mode`}
+        label={props.label}
+        values={ROUNDING_MODES}
+        labels={ROUNDING_MODE_LABELS}
+      />
+      <ScheduleChoice
+        view={view}
+        id={`schedule-${punch}-minutes`}
+        name={`${punch}Minutes`}
+        param={`rounding.${punch}.minutes`}
+        label="Step"
+        values={STEP_VALUES}
+        labels={STEP_LABELS}
+      />
+    </div>
+  );
+}
+
+function GraceField(props: {
+  view: SettingsView;
+  name: 'beforeStartMinutes' | 'afterEndMinutes';
+  label: string;
+}): JSX.Element {
+  return (
+    <InputField
+      label={props.label}
+      id={`schedule-${props.name}`}
+      name={props.name}
+      type="number"
+      min="0"
+      max="60"
+      step="1"
+      inputmode="numeric"
+      value={props.view.scheduleForm[props.name]}
+      aria-invalid={invalid(props.view, 'pay-schedule', `rounding.shiftGrace.${props.name}`)}
+    />
+  );
+}
+
+function RoundingFieldset({ view }: { view: SettingsView }): JSX.Element {
+  return (
+    <fieldset>
+      <legend>Time rounding</legend>
+      <p class="hint">
+        Clock-in and clock-out times are rounded on the account’s clock (its time zone); breaks never are.
+        Punches keep the time they were made, and time cards count the rounded one. A new rule applies to
+        punches from now on: punches and time entries already recorded keep their times.
+      </p>
+      <RoundingChoice view={view} punch="clockIn" label="Clock-in" />
+      <RoundingChoice view={view} punch="clockOut" label="Clock-out" />
+      <p class="hint">
+        Shift grace: a clock-in this many minutes before a published shift starts counts from the shift’s
+        start, and a clock-out this many minutes after it ends counts until its end, instead of being rounded.
+        0 is off.
+      </p>
+      <div class="form-grid">
+        <GraceField view={view} name="beforeStartMinutes" label="Grace before a shift starts (minutes)" />
+        <GraceField view={view} name="afterEndMinutes" label="Grace after a shift ends (minutes)" />
+      </div>
+    </fieldset>
+  );
+}
+
 function PaySchedulePanel({ view }: { view: SettingsView }): JSX.Element {
   const form = view.scheduleForm;
   return (
     <section class="panel" aria-labelledby="pay-schedule-heading">
-      <h2 id="pay-schedule-heading">Pay schedule and overtime</h2>
+      <h2 id="pay-schedule-heading">Pay schedule, overtime and rounding</h2>
       <SectionAlert view={view} section="pay-schedule" />
       <form method="post" action="/portal/settings/pay-schedule">
         <CsrfField session={view.session} />
@@ -361,6 +456,7 @@ function PaySchedulePanel({ view }: { view: SettingsView }): JSX.Element {
           <ThresholdField view={view} name="dailyDoubleTimeAfterHours" label="Daily double time (2×) after" />
           <ThresholdField view={view} name="weeklyOvertimeAfterHours" label="Weekly overtime (1.5×) after" />
         </fieldset>
+        <RoundingFieldset view={view} />
         <Alert tone="warn">
           A new frequency or anchor date replaces the current and future pay periods, with their time cards
           and approvals; periods that have ended keep their dates. It is refused while such a period is
@@ -377,7 +473,7 @@ export function SettingsPage({ view }: { view: SettingsView }): JSX.Element {
     <Layout title="Settings" session={view.session} active="settings">
       <PageHeader
         title="Settings"
-        subtitle="The account’s name and time zone, its plan, API version, pay schedule and overtime rule."
+        subtitle="The account’s name and time zone, its plan, API version, pay schedule, overtime and rounding rules."
       />
       <AccountPanel view={view} />
       <PaySchedulePanel view={view} />

@@ -27,6 +27,12 @@ function scheduleFormOf(schedule: PaySchedule): ScheduleForm {
     dailyOvertimeAfterHours: text(schedule.overtimeRule.dailyOvertimeAfterHours),
     dailyDoubleTimeAfterHours: text(schedule.overtimeRule.dailyDoubleTimeAfterHours),
     weeklyOvertimeAfterHours: text(schedule.overtimeRule.weeklyOvertimeAfterHours),
+    clockInMode: schedule.rounding.clockIn.mode,
+    clockInMinutes: String(schedule.rounding.clockIn.minutes),
+    clockOutMode: schedule.rounding.clockOut.mode,
+    clockOutMinutes: String(schedule.rounding.clockOut.minutes),
+    beforeStartMinutes: String(schedule.rounding.shiftGrace.beforeStartMinutes),
+    afterEndMinutes: String(schedule.rounding.shiftGrace.afterEndMinutes),
   };
 }
 
@@ -38,26 +44,34 @@ function scheduleFormFrom(body: unknown): ScheduleForm {
     dailyOvertimeAfterHours: formText(body, 'dailyOvertimeAfterHours').trim(),
     dailyDoubleTimeAfterHours: formText(body, 'dailyDoubleTimeAfterHours').trim(),
     weeklyOvertimeAfterHours: formText(body, 'weeklyOvertimeAfterHours').trim(),
+    clockInMode: formText(body, 'clockInMode'),
+    clockInMinutes: formText(body, 'clockInMinutes'),
+    clockOutMode: formText(body, 'clockOutMode'),
+    clockOutMinutes: formText(body, 'clockOutMinutes'),
+    beforeStartMinutes: formText(body, 'beforeStartMinutes').trim(),
+    afterEndMinutes: formText(body, 'afterEndMinutes').trim(),
   };
+}
+
+/** A number field's text as the API takes it: empty is not sent, and text that is not a number stays text to refuse. */
+function numberOf(text: string): number | string | undefined {
+  if (text === '') return undefined;
+  const value = Number(text);
+  return Number.isNaN(value) ? text : value;
 }
 
 /**
  * The form → the API's PATCH /v1/pay-schedule body, checked by that route's own schema. Thresholds belong to the
  * custom rule only (the service refuses them with a named rule), so the form's threshold fields count only then;
- * empty means none, and text that is not a number stays text for the schema to refuse.
+ * empty means none. The rounding rule is sent whole, as the API replaces it; an empty grace is off.
  */
 function scheduleInputOf(form: ScheduleForm): unknown {
-  const hours = (text: string): number | string | undefined => {
-    if (text === '') return undefined;
-    const value = Number(text);
-    return Number.isNaN(value) ? text : value;
-  };
   const custom =
     form.type === 'custom'
       ? {
-          dailyOvertimeAfterHours: hours(form.dailyOvertimeAfterHours),
-          dailyDoubleTimeAfterHours: hours(form.dailyDoubleTimeAfterHours),
-          weeklyOvertimeAfterHours: hours(form.weeklyOvertimeAfterHours),
+          dailyOvertimeAfterHours: numberOf(form.dailyOvertimeAfterHours),
+          dailyDoubleTimeAfterHours: numberOf(form.dailyDoubleTimeAfterHours),
+          weeklyOvertimeAfterHours: numberOf(form.weeklyOvertimeAfterHours),
         }
       : {};
   return {
@@ -66,6 +80,14 @@ function scheduleInputOf(form: ScheduleForm): unknown {
     overtimeRule: {
       type: form.type,
       ...Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== undefined)),
+    },
+    rounding: {
+      clockIn: { mode: form.clockInMode, minutes: numberOf(form.clockInMinutes) },
+      clockOut: { mode: form.clockOutMode, minutes: numberOf(form.clockOutMinutes) },
+      shiftGrace: {
+        beforeStartMinutes: numberOf(form.beforeStartMinutes) ?? 0,
+        afterEndMinutes: numberOf(form.afterEndMinutes) ?? 0,
+      },
     },
   };
 }

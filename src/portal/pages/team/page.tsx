@@ -1,6 +1,8 @@
 import type { ClockStatus } from '../../../db/tables.js';
 import type { Employee } from '../../../resources/employees/schema.js';
 import type { TimeCard } from '../../../resources/time-cards/schema.js';
+import type { TimeEntry } from '../../../resources/time-entries/schema.js';
+import { localDateOf } from '../../../shared/local-time.js';
 import {
   CancelButton,
   type Column,
@@ -248,6 +250,92 @@ function FigureCells({ figures }: { figures: Figures }): JSX.Element {
   );
 }
 
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as a wall-clock time in `timeZone`, the way a time card reads: "8:00", "17:03:20" (seconds when any). */
+export function formatClockTime(iso: string, timeZone: string): string {
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      hour: 'numeric',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    clockFormats.set(timeZone, format);
+  }
+  const parts = new Map(format.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+  const second = parts.get('second') ?? '00';
+  return `${Number(parts.get('hour'))}:${parts.get('minute')}${second === '00' ? '' : `:${second}`}`;
+}
+
+/** The time an entry counts, with the punched time beside it when rounding moved it: "8:00 (punched 7:53)". */
+function CountedTime(props: { counted: string; punched: string | null; timeZone: string }): JSX.Element {
+  const counted = formatClockTime(props.counted, props.timeZone);
+  if (props.punched === null || props.punched === props.counted) return <span safe>{counted}</span>;
+  return (
+    <>
+      <span safe>{counted}</span>{' '}
+      <span class="hint" safe>{`(punched ${formatClockTime(props.punched, props.timeZone)})`}</span>
+    </>
+  );
+}
+
+const ENTRY_COLUMNS: readonly Column[] = [
+  { label: 'Day' },
+  { label: 'In' },
+  { label: 'Out' },
+  { label: 'Break', num: true },
+  { label: 'Paid', num: true },
+];
+
+/** The card's time entries with the times it counts: rounded punches show what was punched too. */
+function EntriesTable(props: { entries: readonly TimeEntry[]; timeZone: string }): JSX.Element {
+  const { timeZone } = props;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="hint">
+          Time entries: the times the card counts, with the punched time where the account’s rounding moved it
+        </caption>
+        <TableHead columns={ENTRY_COLUMNS} />
+        <tbody>
+          {props.entries.length === 0 ? (
+            <tr>
+              <td colspan="5" class="empty">
+                No time entries in this pay period.
+              </td>
+            </tr>
+          ) : (
+            props.entries.map((entry) => (
+              <tr>
+                <td safe>{formatDay(localDateOf(entry.start, timeZone))}</td>
+                <td>
+                  <CountedTime counted={entry.start} punched={entry.punchedStart} timeZone={timeZone} />
+                </td>
+                <td>
+                  {entry.end === null ? (
+                    <span class="badge ok">On the clock</span>
+                  ) : (
+                    <CountedTime counted={entry.end} punched={entry.punchedEnd} timeZone={timeZone} />
+                  )}
+                </td>
+                <td class="num" safe>
+                  {formatHours(entry.breakSeconds)}
+                </td>
+                <td class="num" safe>
+                  {entry.durationSeconds === null ? '—' : formatHours(entry.durationSeconds)}
+                </td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** A pay period as the card page shows and links it. */
 export interface CardPeriod {
   readonly id: string;
@@ -267,6 +355,8 @@ export interface TimeCardView {
   readonly next: CardPeriod | null;
   /** Null when the employee has no card this period (inactive, with no time in it). */
   readonly card: TimeCard | null;
+  /** The card's time entries, oldest first. */
+  readonly entries: readonly TimeEntry[];
   /** Names of who approved or unapproved the card (portal users, API keys) by id. */
   readonly actors: ReadonlyMap<string, string>;
   readonly notice?: string | undefined;
@@ -474,6 +564,7 @@ export function TimeCardPage({ view }: { view: TimeCardView }): JSX.Element {
               </tfoot>
             </table>
           </div>
+          <EntriesTable entries={view.entries} timeZone={view.session.account.timezone} />
         </>
       ) : (
         <div class="panel empty" safe>{`This employee has no time card in ${which}.`}</div>

@@ -26,6 +26,7 @@ import {
   approveTimeCard,
   computePayPeriodCards,
   getTimeCard,
+  listCardEntries,
   unapproveTimeCard,
 } from '../../../resources/time-cards/service.js';
 import { formErrorStatus, formText } from '../../components.js';
@@ -188,6 +189,7 @@ async function renderCard(
       previous: adjacent.previous ? cardPeriodOf(adjacent.previous, current) : null,
       next: adjacent.next ? cardPeriodOf(adjacent.next, current) : null,
       card: card ?? null,
+      entries: card ? await listCardEntries(ctx, accountId, card) : [],
       actors: await actorNamesOf(ctx, accountId, card ?? null),
       ...extras,
     };
