@@ -10,6 +10,7 @@ import * as webhookDeliveryEndpointFk from './0008-webhook-delivery-endpoint-fk.
 import * as webhookDispatchIndexes from './0009-webhook-dispatch-indexes.js';
 import * as clockPathIndexes from './0010-clock-path-indexes.js';
 import * as requestLogIndexes from './0011-request-log-indexes.js';
+import * as users from './0013-users.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-webhook-dispatch-indexes': webhookDispatchIndexes,
   '0010-clock-path-indexes': clockPathIndexes,
   '0011-request-log-indexes': requestLogIndexes,
+  '0013-users': users,
 };
 
 export const migrationProvider: MigrationProvider = {
