@@ -52,6 +52,8 @@ export interface RouteSpec<P, Q, B> extends Required<Omit<OperationText, 'errors
   readonly params?: P;
   readonly querystring?: Q;
   readonly body?: B;
+  /** True when a request may leave the body out: the handler then sees `{}` (an action's optional settings). */
+  readonly bodyOptional?: boolean;
   readonly response: Readonly<Record<number, TSchema>>;
   /** The success status, when it is not 200. */
   readonly status?: number;
@@ -229,7 +231,12 @@ export class ResourceRoutes<R extends ResourceDescriptor = ResourceDescriptor> {
   /** `POST /<path>/:id/<verb>`: an action on one object (`approve`, `lock`), answering the object. */
   action<B extends TSchema | undefined = undefined>(
     verb: string,
-    spec: OperationText & { readonly access: Access; readonly body?: B; readonly response: TSchema },
+    spec: OperationText & {
+      readonly access: Access;
+      readonly body?: B;
+      readonly bodyOptional?: boolean;
+      readonly response: TSchema;
+    },
     handler: Handler<ApiRequest<IdParams, unknown, StaticOf<B>>, Promise<unknown>>,
   ): void {
     this.route(
@@ -286,13 +293,22 @@ export class ResourceRoutes<R extends ResourceDescriptor = ResourceDescriptor> {
         ...(body ? { body } : {}),
         response,
       },
-      { public: access === 'public' },
+      { public: access === 'public', bodyOptional: spec.bodyOptional === true },
     );
     this.#app.route({
       method,
       url,
       config: this.#config(access, method, url),
       schema,
+      // Validation would refuse a missing body: an optional one is read as `{}`, which its schema allows.
+      ...(spec.bodyOptional
+        ? {
+            preValidation: (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+              if (request.body === undefined) request.body = {};
+              done();
+            },
+          }
+        : {}),
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const work = async () => handler(request as ApiRequest<StaticOf<P>, StaticOf<Q>, StaticOf<B>>, reply);
         // A write that claimed an Idempotency-Key commits its answer with its change (idempotency/hooks.ts).

@@ -23,12 +23,14 @@ export interface OperationDocs {
 export function operation<S extends FastifySchema>(
   docs: OperationDocs,
   schema: S,
-  options: { public?: boolean } = {},
+  options: { public?: boolean; bodyOptional?: boolean } = {},
 ) {
   const { errors, ...text } = docs;
   return {
     ...text,
     ...(errors && errors.length > 0 ? { 'x-error-codes': [...errors] } : {}),
+    // @fastify/swagger marks every body required; the document enrichment reads this and says otherwise.
+    ...(options.bodyOptional ? { 'x-body-optional': true } : {}),
     ...schema,
     security: options.public ? [] : [{ bearerAuth: [] }],
   };

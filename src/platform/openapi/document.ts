@@ -452,6 +452,8 @@ function enrichOperation(document: Json, path: string, method: string, op: Json,
     }
   }
   const requestBody = op.requestBody as Json | undefined;
+  if (op['x-body-optional'] === true && requestBody) requestBody.required = false;
+  delete op['x-body-optional'];
   const declared = (op['x-error-codes'] as ErrorCode[] | undefined) ?? [];
   delete op['x-error-codes'];
   const codes = operationErrorCodes({
