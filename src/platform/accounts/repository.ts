@@ -18,6 +18,11 @@ export async function lockAccount(db: Db, accountId: string): Promise<void> {
   await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
 }
 
+/** Every account of the installation, newest first: the operator's list. */
+export async function listAccounts(db: Db): Promise<AccountRow[]> {
+  return db.selectFrom('accounts').selectAll().orderBy('id', 'desc').execute();
+}
+
 export async function countAccounts(db: Db): Promise<number> {
   const row = await db
     .selectFrom('accounts')

@@ -149,6 +149,30 @@ export async function setApiAccess(
   return toAccountObject(row);
 }
 
+/** Every account of the installation, newest first (the operator's `accounts list`). */
+export async function listAccounts(ctx: ServiceContext): Promise<AccountObject[]> {
+  return (await repo.listAccounts(ctx.database.db)).map(toAccountObject);
+}
+
+/**
+ * The operator moves an account to another plan: its rate limits and caps follow at once on every process (cached
+ * keys carry the plan, so they are forgotten). Objects beyond a smaller plan's caps stay; only new ones are refused.
+ */
+export async function setPlan(ctx: ServiceContext, accountId: string, plan: string): Promise<AccountObject> {
+  if (!isPlan(plan)) {
+    throw new ApiError('parameter_invalid', `Unknown plan "${plan}". Plans: ${PLANS.join(', ')}.`, {
+      param: 'plan',
+    });
+  }
+  const row = await repo.updateAccount(ctx.database.db, accountId, {
+    plan,
+    updated_at: ctx.clock.now().toISOString(),
+  });
+  if (!row) throw notFound('Account', accountId, 'accountId');
+  ctx.keyCache.invalidateAccount(accountId);
+  return toAccountObject(row);
+}
+
 export async function getAccount(ctx: ServiceContext, accountId: string): Promise<AccountObject> {
   const row = await repo.findAccount(ctx.database.db, accountId);
   if (!row) throw notFound('Account', accountId, 'accountId');

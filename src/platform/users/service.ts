@@ -403,6 +403,18 @@ export async function findUserAnywhere(
   return { accountId: row.account_id, user: await read(ctx.database.db, row.account_id, userId) };
 }
 
+/** The user of this email and their account, across accounts: for the operator's CLI (404 when there is none). */
+export async function findUserByEmailAnywhere(
+  ctx: ServiceContext,
+  email: string,
+): Promise<{ accountId: string; user: User }> {
+  const row = await repo.findUserByEmail(ctx.database.db, email.trim());
+  if (!row) {
+    throw new ApiError('resource_not_found', `No user has the email ${email.trim()}.`, { param: 'email' });
+  }
+  return { accountId: row.account_id, user: await read(ctx.database.db, row.account_id, row.id) };
+}
+
 /** How an invited user gets in: a one-time sign-in link, or a password (the given one, or one generated now). */
 export type InvitationCredential =
   | { readonly kind: 'link' }
@@ -537,6 +549,25 @@ export async function updateUser(
     alwaysUpdated: true,
   });
   return user;
+}
+
+/**
+ * Gives a user another role (`administrator` or `manager`) and applies a keys disposition in the same change, saying
+ * what it did to the keys (the CLI's `users set-role`; `updateUser` does the same as a PATCH). Events:
+ * `user.updated`, `user.role_changed`, then each key's; none for the user when the role is theirs already, though
+ * `apiKeys` still applies. The last active administrator cannot be demoted (409 `last_administrator`).
+ */
+export async function setUserRole(
+  ctx: ServiceContext,
+  accountId: string,
+  userId: string,
+  role: string,
+  options: { apiKeys?: KeysDispositionInput | undefined },
+  actor: Actor,
+): Promise<{ user: User; keys: KeysOutcome | null }> {
+  return changeUser(ctx, accountId, userId, { role: checkedRole(role), apiKeys: options.apiKeys }, actor, {
+    alwaysUpdated: false,
+  });
 }
 
 /**
