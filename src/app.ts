@@ -31,6 +31,7 @@ import type { RateLimitStore } from './platform/rate-limit/store.js';
 import { AccessLogController, lazyRequestLogger } from './platform/request-log/request-logger.js';
 import { WorkerSink } from './platform/request-log/worker-sink.js';
 import { type RequestLogOptions, RequestLogWriter } from './platform/request-log/writer.js';
+import { logPasswordLinks, type PasswordLinkDelivery } from './platform/users/delivery.js';
 import { LATEST_API_VERSION, type VersionContext } from './platform/versioning/versions.js';
 import { type DispatcherOptions, WebhookDispatcher } from './platform/webhooks/dispatcher.js';
 import { httpSender, type WebhookSender } from './platform/webhooks/http-sender.js';
@@ -73,6 +74,8 @@ export interface AppDependencies {
     send?: WebhookSender;
     resolve?: HostResolver;
   };
+  /** Where "forgot password" links go; by default the server log at warn level (tests capture them). */
+  passwordLinks?: PasswordLinkDelivery;
 }
 
 export interface LogStream {
@@ -197,6 +200,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<A
       ...dispatcherOptions,
     }),
     resolveHost,
+    passwordLinks: deps.passwordLinks ?? logPasswordLinks(app.log),
   };
   context.rateLimiter.onRefused((refusal) => context.metrics.recordRateLimitRefusal(refusal.reason));
   app.decorate('context', context);

@@ -23,6 +23,7 @@ export interface Config {
    * request is in the request log already, and writing the two lines is work on every request.
    */
   readonly accessLog: boolean;
+  /** Where people reach this server (`PUNCHCLOCK_PUBLIC_URL`): http(s), no trailing slash. */
   readonly publicUrl: string;
   /**
    * Which proxies' X-Forwarded-For to believe for the client address (per-address limits, the request log):
@@ -80,6 +81,27 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
   return entries.join(',');
 }
 
+/**
+ * Where people reach this server: an http(s) URL without a trailing slash. Portal links (invitations, password
+ * resets), the demo banner and the OpenAPI document's server are made from it.
+ */
+function parsePublicUrl(raw: string | undefined, port: number): string {
+  const value = optional(raw);
+  if (value === undefined) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUNCHCLOCK_PUBLIC_URL must be an http(s) URL, got "${value}".`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(
+      `PUNCHCLOCK_PUBLIC_URL must be an http(s) URL without a query or fragment, got "${value}".`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
 function parseSqliteSynchronous(raw: string | undefined): Config['sqliteSynchronous'] {
   const value = optional(raw)?.toLowerCase() ?? 'normal';
   if (value !== 'normal' && value !== 'full') {
@@ -95,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}".`);
   }
   const port = parseInteger('PORT', env.PORT, 3000, 0, 65535);
-  const publicUrl = (optional(env.PUNCHCLOCK_PUBLIC_URL) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const publicUrl = parsePublicUrl(env.PUNCHCLOCK_PUBLIC_URL, port);
   return Object.freeze({
     port,
     host: optional(env.HOST) ?? '127.0.0.1',

@@ -50,6 +50,11 @@ describe('configuration', () => {
     assert.equal(loadConfig({ PUNCHCLOCK_SQLITE_SYNCHRONOUS: ' FULL ' }).sqliteSynchronous, 'full');
     assert.equal(loadConfig({}).accessLog, false);
     assert.equal(loadConfig({ PUNCHCLOCK_ACCESS_LOG: 'true' }).accessLog, true);
+    assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+    assert.equal(
+      loadConfig({ PUNCHCLOCK_PUBLIC_URL: ' http://10.0.0.5:3000/punchclock// ' }).publicUrl,
+      'http://10.0.0.5:3000/punchclock',
+    );
   });
 
   test('PUNCHCLOCK_SQLITE_SYNCHRONOUS sets the synchronous mode of the embedded database', async () => {
@@ -81,6 +86,9 @@ describe('configuration', () => {
       ['PUNCHCLOCK_TRUST_PROXY', 'the load balancer'],
       ['PUNCHCLOCK_SQLITE_SYNCHRONOUS', 'always'],
       ['PUNCHCLOCK_ACCESS_LOG', 'loud'],
+      ['PUNCHCLOCK_PUBLIC_URL', 'time.example.com'],
+      ['PUNCHCLOCK_PUBLIC_URL', 'ftp://time.example.com'],
+      ['PUNCHCLOCK_PUBLIC_URL', 'https://time.example.com/?portal=1'],
     ] as const) {
       assert.throws(
         () => loadConfig({ [name]: value }),

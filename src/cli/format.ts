@@ -1,4 +1,5 @@
 import type { ApiKeyObject } from '../platform/api-keys/key-row.js';
+import type { User } from '../platform/users/schema.js';
 
 /** Readable renderings for the commands' non-JSON output. */
 
@@ -53,17 +54,36 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function keyTable(keys: readonly ApiKeyObject[]): string {
+/** A key's status as the list shows it: an active key whose owner stopped being an active administrator says so. */
+function listedStatus(key: ApiKeyObject & { ownerActive?: boolean }): string {
+  return key.status === 'active' && key.ownerActive === false ? 'owner-inactive' : key.status;
+}
+
+export function keyTable(keys: readonly (ApiKeyObject & { ownerActive?: boolean })[]): string {
   return table(
     ['ID', 'STATUS', 'KEY', 'NAME', 'EXPIRES', 'LAST USED', 'SCOPES'],
     keys.map((key) => [
       key.id,
-      key.status,
+      listedStatus(key),
       maskedKey(key),
       key.name,
       key.expiresAt ?? 'never',
       key.lastUsedAt ?? 'never',
       scopesText(key.scopes),
+    ]),
+  );
+}
+
+export function userTable(users: readonly User[]): string {
+  return table(
+    ['ID', 'ROLE', 'ACTIVE', 'LAST SIGN-IN', 'EMAIL', 'NAME'],
+    users.map((user) => [
+      user.id,
+      user.role,
+      user.active ? 'yes' : 'no',
+      user.lastSignInAt ?? 'never',
+      user.email,
+      user.name,
     ]),
   );
 }

@@ -1,8 +1,10 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './accounts.js';
 import { registerKeyCommands } from './keys.js';
 import { registerOperationCommands } from './operations.js';
 import { type CliIo, CliRuntime } from './runtime.js';
+import { registerUserCommands } from './users.js';
+import { packageVersion } from './version.js';
 
 export type { CliIo } from './runtime.js';
 
@@ -20,8 +22,16 @@ function buildProgram(runtime: CliRuntime): Command {
   program.hook('preAction', (_program, command) => {
     runtime.json = command.opts<{ json?: boolean }>().json === true;
   });
+  // Commander's own --version prints plain text; this one prints one JSON object with --json, as every command does.
+  program.option('-V, --version', 'print the Punchclock version (with --json: {"version": "..."})');
+  program.on('option:version', () => {
+    const version = packageVersion();
+    runtime.print({ json: { version }, text: version });
+    throw new CommanderError(0, 'commander.version', version);
+  });
   registerAccountCommands(program, runtime);
   registerKeyCommands(program, runtime);
+  registerUserCommands(program, runtime);
   registerOperationCommands(program, runtime);
   return program;
 }

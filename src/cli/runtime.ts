@@ -97,6 +97,25 @@ export class CliRuntime {
   }
 }
 
+/**
+ * Runs a service call whose errors may name an API field (`param`) and says which flag or argument of the command
+ * that field came from, so the operator reads `--reassign-keys-to: ...` rather than a field they never typed.
+ */
+export async function namingFlags<T>(
+  flags: Readonly<Record<string, string>>,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const flag = error instanceof ApiError && error.param !== undefined ? flags[error.param] : undefined;
+    if (error instanceof ApiError && flag !== undefined) {
+      throw new ApiError(error.code, `${flag}: ${error.message}`, { param: error.param });
+    }
+    throw error;
+  }
+}
+
 /** A command that does something (not a group); every one of them takes --json (DESIGN §3.11). */
 export function actionCommand(parent: Command, nameAndArguments: string, description: string): Command {
   return parent

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { type DatabaseHandle, migrateToLatest } from '../db/database.js';
 import { KeyCache } from '../platform/api-keys/cache.js';
 import { redisInvalidationPublisher } from '../platform/api-keys/invalidation.js';
-import type { ServiceContext } from '../platform/context.js';
+import type { UsersContext } from '../platform/users/service.js';
 import { RESOURCES } from '../resources/registry.js';
 import { openConfiguredDatabase } from '../server.js';
 import { systemClock } from '../shared/clock.js';
@@ -23,9 +23,10 @@ export async function withDatabase<T>(
 
 /**
  * Runs `work` with the services' context on a migrated database, so every command works on a fresh one. Without
- * Redis, running servers see the CLI's changes when their cached key entries expire (5 s).
+ * Redis, running servers see the CLI's changes when their cached key entries expire (5 s). The context carries the
+ * configuration too: links the users service makes point at PUNCHCLOCK_PUBLIC_URL.
  */
-export async function withServices<T>(config: Config, work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+export async function withServices<T>(config: Config, work: (ctx: UsersContext) => Promise<T>): Promise<T> {
   return withDatabase(config, async (database) => {
     await migrateToLatest(database.db);
     // With Redis, running servers hear about revocations at once rather than when their cache entries expire.
@@ -35,7 +36,7 @@ export async function withServices<T>(config: Config, work: (ctx: ServiceContext
       ...(redis ? { publish: redisInvalidationPublisher(redis, () => {}) } : {}),
     });
     try {
-      return await work({ database, clock: systemClock, keyCache, resources: RESOURCES });
+      return await work({ database, clock: systemClock, keyCache, resources: RESOURCES, config });
     } finally {
       await keyCache.settle();
       await redis?.quit();

@@ -10,6 +10,9 @@ export type Db = Kysely<Database>;
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
+  user_locations: UserLocationsTable;
+  user_groups: UserGroupsTable;
+  user_password_links: UserPasswordLinksTable;
   api_keys: ApiKeysTable;
   employees: EmployeesTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -59,10 +62,47 @@ export interface UsersTable {
   email: string;
   name: string;
   password_hash: string;
-  role: 'administrator' | 'manager' | 'employee';
+  role: UserRole;
   active: DbBoolean;
+  /** When the user last signed in to the portal; null until the first time. */
+  last_sign_in_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * What a user may do in the portal: administrators everything; managers see the team and approve time (for the
+ * locations and groups they manage); `employee` users exist only from before roles could be given, and sign in to
+ * see nothing.
+ */
+export type UserRole = 'administrator' | 'manager' | 'employee';
+
+/** The locations a manager manages. */
+export interface UserLocationsTable {
+  account_id: string;
+  user_id: string;
+  location_id: string;
+}
+
+/** The groups a manager manages. */
+export interface UserGroupsTable {
+  account_id: string;
+  user_id: string;
+  group_id: string;
+}
+
+export type PasswordLinkPurpose = 'invitation' | 'reset';
+
+/** One-time links that set a user's password: the token itself is never stored, only its SHA-256. */
+export interface UserPasswordLinksTable {
+  token_hash: string;
+  account_id: string;
+  user_id: string;
+  purpose: PasswordLinkPurpose;
+  created_at: string;
+  expires_at: string;
+  /** Set when the link is redeemed: a link works once. */
+  used_at: string | null;
 }
 
 export interface ApiKeysTable {
@@ -162,6 +202,8 @@ export interface RateLimitCountersTable {
 
 export type AccountRow = Selectable<AccountsTable>;
 export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type PasswordLinkRow = Selectable<UserPasswordLinksTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewApiKeyRow = Insertable<ApiKeysTable>;
 export type EmployeeRow = Selectable<EmployeesTable>;

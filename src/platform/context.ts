@@ -8,6 +8,7 @@ import type { ResourceRegistry } from './descriptors/registry.js';
 import type { AppMetrics } from './metrics/metrics.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
 import type { RequestLogWriter } from './request-log/writer.js';
+import type { PasswordLinkDelivery } from './users/delivery.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import type { HostResolver } from './webhooks/ssrf.js';
 
@@ -31,6 +32,8 @@ export interface AppContext {
   readonly webhooks: WebhookDispatcher;
   /** Resolves webhook hosts for the address checks (at save and before every delivery); injectable for tests. */
   readonly resolveHost: HostResolver;
+  /** Hands "forgot password" links to their users: by default, the server log (no mail server is assumed). */
+  readonly passwordLinks: PasswordLinkDelivery;
 }
 
 /** The part of the context that the operator CLI and the portal share with the API. */

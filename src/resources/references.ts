@@ -23,7 +23,9 @@ type ReferencingTable =
   | 'shifts'
   | 'employee_locations'
   | 'employee_groups'
-  | 'geofence_employees';
+  | 'geofence_employees'
+  | 'user_locations'
+  | 'user_groups';
 
 /** One column that points at an object: a row there makes the object "in use". */
 export interface Reference {

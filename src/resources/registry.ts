@@ -1,6 +1,7 @@
 import { callingKeyRoutes } from '../platform/auth/routes.js';
 import { ResourceRegistry } from '../platform/descriptors/registry.js';
 import type { ResourceModule } from '../platform/http/resource-routes.js';
+import { userRoutes } from '../platform/users/routes.js';
 import { versionRoutes } from '../platform/versioning/routes.js';
 import { webhookEndpointRoutes } from '../platform/webhooks/endpoints/routes.js';
 import { eventRoutes } from '../platform/webhooks/events/routes.js';
@@ -39,6 +40,7 @@ export const RESOURCE_MODULES: readonly ResourceModule[] = [
   geofenceRoutes,
   shiftRoutes,
   costCodeRoutes,
+  userRoutes,
   webhookEndpointRoutes,
   eventRoutes,
   callingKeyRoutes,

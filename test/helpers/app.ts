@@ -5,7 +5,7 @@ import type { LogEvent } from 'kysely';
 import { type App, type AppDependencies, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle, Dialect } from '../../src/db/database.js';
-import { updateUser } from '../../src/platform/accounts/repository.js';
+
 import {
   type CreatedAccount,
   createAccountWithAdmin,
@@ -17,6 +17,7 @@ import type { ServiceContext } from '../../src/platform/context.js';
 import type { FieldRestrictions } from '../../src/platform/descriptors/permissions.js';
 import type { RateLimitPolicy } from '../../src/platform/rate-limit/limiter.js';
 import { RedisRateLimitStore } from '../../src/platform/rate-limit/redis-store.js';
+import { deactivateUser as deactivateUserService, OPERATOR } from '../../src/platform/users/service.js';
 import { RESOURCES } from '../../src/resources/registry.js';
 import { type Clock, ManualClock } from '../../src/shared/clock.js';
 import { openTestDatabase, type TestDatabase } from './dialects.js';
@@ -143,12 +144,9 @@ export async function createTestKey(
   return { key, id: object.id };
 }
 
+/** Deactivates the account's administrator (or the user addUser made) through the users service, as the operator. */
 export async function deactivateUser(t: TestApp, account: CreatedAccount): Promise<void> {
-  await updateUser(t.db.db, account.account.id, account.admin.id, {
-    active: 0,
-    updated_at: t.clock.now().toISOString(),
-  });
-  t.app.context.keyCache.invalidateAccount(account.account.id);
+  await deactivateUserService(t.app.context, account.account.id, account.admin.id, {}, OPERATOR);
 }
 
 export async function disableApiAccess(t: TestApp, account: CreatedAccount): Promise<void> {

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HTTPMethods, LightMyRequestResponse } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { USERS } from '../../src/platform/accounts/ids.js';
 import { hashPassword } from '../../src/platform/accounts/passwords.js';
-import { insertUser } from '../../src/platform/accounts/repository.js';
+import { insertUser } from '../../src/platform/users/repository.js';
+import { USERS } from '../../src/platform/users/resource.js';
 import { newId } from '../../src/shared/ids.js';
 import type { TestApp } from './app.js';
 

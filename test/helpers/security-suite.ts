@@ -13,11 +13,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HTTPMethods } from 'fastify';
 import type { Dialect } from '../../src/db/database.js';
-import { USERS } from '../../src/platform/accounts/ids.js';
-import { insertUser } from '../../src/platform/accounts/repository.js';
 import type { CreatedAccount } from '../../src/platform/accounts/service.js';
 import { ApiError } from '../../src/platform/errors/api-error.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../src/platform/errors/catalogue.js';
+import { insertUser } from '../../src/platform/users/repository.js';
+import { USERS } from '../../src/platform/users/resource.js';
 import { newId } from '../../src/shared/ids.js';
 import { type ApiResponse, call, createTestApp, type ErrorBody, type TestApp } from './app.js';
 import type { FixtureFactory, Fixtures } from './fixtures.js';
@@ -312,8 +312,8 @@ export async function assertRejectsWithApiError(
 }
 
 /**
- * Adds a user to the account directly (no API creates users yet) and returns it in the shape of an account's
- * admin, so helpers such as createTestKey and deactivateUser act on this user instead.
+ * Adds a user to the account directly (of any stored role, `employee` included, which no service gives) and returns
+ * it in the shape of an account's admin, so helpers such as createTestKey and deactivateUser act on this user instead.
  */
 export async function addUser(
   t: TestApp,

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { updateUser } from '../../src/platform/accounts/repository.js';
 import { DEFAULT_RATE_LIMIT_POLICY } from '../../src/platform/rate-limit/limiter.js';
+import { updateUser } from '../../src/platform/users/repository.js';
 import { SESSION_IDLE_MS, SESSION_MAX_MS } from '../../src/portal/session/service.js';
 import { createTestAccount, type TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/dialects.js';

@@ -11,6 +11,7 @@ import * as webhookDispatchIndexes from './0009-webhook-dispatch-indexes.js';
 import * as clockPathIndexes from './0010-clock-path-indexes.js';
 import * as requestLogIndexes from './0011-request-log-indexes.js';
 import * as cardApproval from './0012-card-approval.js';
+import * as users from './0013-users.js';
 import * as rounding from './0014-rounding.js';
 
 /** Every migration, in order. Compiled into the build, so migrating needs no file globbing. */
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-clock-path-indexes': clockPathIndexes,
   '0011-request-log-indexes': requestLogIndexes,
   '0012-card-approval': cardApproval,
+  '0013-users': users,
   '0014-rounding': rounding,
 };
 

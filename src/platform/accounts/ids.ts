@@ -1,5 +1,4 @@
 import type { IdKind } from '../../shared/ids.js';
 
-/** Accounts and their users are the platform's own objects, not resources of the API: their id kinds live here. */
+/** Accounts are the platform's own objects, not a resource of the API: their id kind lives here. */
 export const ACCOUNTS: IdKind = { idPrefix: 'acct' };
-export const USERS: IdKind = { idPrefix: 'usr' };

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { ApiError } from '../errors/api-error.js';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -39,4 +40,26 @@ export function generatePassword(): string {
   const bytes = randomBytes(20);
   const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
   return chars.match(/.{5}/g)?.join('-') ?? chars;
+}
+
+/** Every password a person sets: long enough to resist guessing, short enough that hashing it costs nothing extra. */
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 1000;
+
+/**
+ * The rule of a new password (an account's first administrator, an invitation, a reset, a change): 400
+ * parameter_invalid naming `param` otherwise. `what` names it in the message ("The admin password").
+ */
+export function checkNewPassword(password: string, what: string, param: string): string {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new ApiError('parameter_invalid', `${what} needs at least ${MIN_PASSWORD_LENGTH} characters.`, {
+      param,
+    });
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    throw new ApiError('parameter_invalid', `${what} has at most ${MAX_PASSWORD_LENGTH} characters.`, {
+      param,
+    });
+  }
+  return password;
 }

@@ -1,5 +1,5 @@
 import { isPostgres } from '../../db/database.js';
-import type { AccountRow, Db, UserRow } from '../../db/tables.js';
+import type { AccountRow, Db } from '../../db/tables.js';
 
 export async function insertAccount(db: Db, row: AccountRow): Promise<void> {
   await db.insertInto('accounts').values(row).execute();
@@ -16,6 +16,11 @@ export async function findAccount(db: Db, accountId: string): Promise<AccountRow
 export async function lockAccount(db: Db, accountId: string): Promise<void> {
   if (!isPostgres(db)) return;
   await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+}
+
+/** Every account of the installation, newest first: the operator's list. */
+export async function listAccounts(db: Db): Promise<AccountRow[]> {
+  return db.selectFrom('accounts').selectAll().orderBy('id', 'desc').execute();
 }
 
 export async function countAccounts(db: Db): Promise<number> {
@@ -49,51 +54,5 @@ export async function pinApiVersionIfUnset(
     .set({ api_version: version, updated_at: now })
     .where('id', '=', accountId)
     .where('api_version', 'is', null)
-    .execute();
-}
-
-export async function insertUser(db: Db, row: UserRow): Promise<void> {
-  await db.insertInto('users').values(row).execute();
-}
-
-export async function findUser(db: Db, accountId: string, userId: string): Promise<UserRow | undefined> {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', userId)
-    .executeTakeFirst();
-}
-
-/** Names and emails of the account's users among these ids (e.g. to show who created each API key). */
-export async function findUserNames(
-  db: Db,
-  accountId: string,
-  userIds: readonly string[],
-): Promise<Pick<UserRow, 'id' | 'name' | 'email'>[]> {
-  if (userIds.length === 0) return [];
-  return db
-    .selectFrom('users')
-    .select(['id', 'name', 'email'])
-    .where('account_id', '=', accountId)
-    .where('id', 'in', [...userIds])
-    .execute();
-}
-
-export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
-}
-
-export async function updateUser(
-  db: Db,
-  accountId: string,
-  userId: string,
-  changes: Partial<Pick<UserRow, 'active' | 'role' | 'name'>> & { updated_at: string },
-): Promise<void> {
-  await db
-    .updateTable('users')
-    .set(changes)
-    .where('account_id', '=', accountId)
-    .where('id', '=', userId)
     .execute();
 }

@@ -4,9 +4,12 @@ import { newId } from '../../shared/ids.js';
 import { isValidTimeZone } from '../../shared/timezones.js';
 import type { ServiceContext } from '../context.js';
 import { ApiError, notFound } from '../errors/api-error.js';
+import { insertUser } from '../users/repository.js';
+import { USERS } from '../users/resource.js';
+import { checkedEmail } from '../users/service.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
-import { ACCOUNTS, USERS } from './ids.js';
-import { generatePassword, hashPassword } from './passwords.js';
+import { ACCOUNTS } from './ids.js';
+import { checkNewPassword, generatePassword, hashPassword } from './passwords.js';
 import { isPlan, PLANS, type Plan } from './plans.js';
 import * as repo from './repository.js';
 
@@ -52,8 +55,6 @@ export interface CreatedAccount {
   admin: { id: string; email: string; password: string };
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /** The rules of an account name, for creation and renaming alike. */
 function checkedName(value: string): string {
   const name = value.trim();
@@ -87,18 +88,12 @@ export async function createAccountWithAdmin(
     });
   }
   const timezone = checkedTimeZone(input.timezone ?? 'UTC');
-  const email = input.adminEmail.trim().toLowerCase();
-  if (!EMAIL.test(email)) {
-    throw new ApiError('parameter_invalid', `"${input.adminEmail}" is not an email address.`, {
-      param: 'adminEmail',
-    });
-  }
-  const password = input.adminPassword ?? generatePassword();
-  if (password.length < 10) {
-    throw new ApiError('parameter_invalid', 'The admin password needs at least 10 characters.', {
-      param: 'adminPassword',
-    });
-  }
+  const email = checkedEmail(input.adminEmail, 'adminEmail');
+  const password = checkNewPassword(
+    input.adminPassword ?? generatePassword(),
+    'The admin password',
+    'adminPassword',
+  );
 
   const now = ctx.clock.now().toISOString();
   const account: AccountRow = {
@@ -119,13 +114,14 @@ export async function createAccountWithAdmin(
     password_hash: await hashPassword(password),
     role: 'administrator',
     active: 1,
+    last_sign_in_at: null,
     created_at: now,
     updated_at: now,
   };
   try {
     await ctx.database.db.transaction().execute(async (trx) => {
       await repo.insertAccount(trx, account);
-      await repo.insertUser(trx, admin);
+      await insertUser(trx, admin);
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -146,6 +142,30 @@ export async function setApiAccess(
 ): Promise<AccountObject> {
   const row = await repo.updateAccount(ctx.database.db, accountId, {
     api_access: enabled ? 1 : 0,
+    updated_at: ctx.clock.now().toISOString(),
+  });
+  if (!row) throw notFound('Account', accountId, 'accountId');
+  ctx.keyCache.invalidateAccount(accountId);
+  return toAccountObject(row);
+}
+
+/** Every account of the installation, newest first (the operator's `accounts list`). */
+export async function listAccounts(ctx: ServiceContext): Promise<AccountObject[]> {
+  return (await repo.listAccounts(ctx.database.db)).map(toAccountObject);
+}
+
+/**
+ * The operator moves an account to another plan: its rate limits and caps follow at once on every process (cached
+ * keys carry the plan, so they are forgotten). Objects beyond a smaller plan's caps stay; only new ones are refused.
+ */
+export async function setPlan(ctx: ServiceContext, accountId: string, plan: string): Promise<AccountObject> {
+  if (!isPlan(plan)) {
+    throw new ApiError('parameter_invalid', `Unknown plan "${plan}". Plans: ${PLANS.join(', ')}.`, {
+      param: 'plan',
+    });
+  }
+  const row = await repo.updateAccount(ctx.database.db, accountId, {
+    plan,
     updated_at: ctx.clock.now().toISOString(),
   });
   if (!row) throw notFound('Account', accountId, 'accountId');

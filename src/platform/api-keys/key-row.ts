@@ -1,7 +1,7 @@
 // A stored key row, read the two ways it is used: by authentication on every request (its status, its parsed JSON
 // columns) and as the API object that management, the CLI, the portal and GET /v1/api-key return.
 import { fromDbJson } from '../../db/columns.js';
-import type { ApiKeyRow } from '../../db/tables.js';
+import type { ApiKeyRow, UsersTable } from '../../db/tables.js';
 import type { FieldRestrictions } from '../descriptors/permissions.js';
 
 export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
@@ -27,6 +27,27 @@ export type ApiKeyObject = {
   createdAt: string;
   updatedAt: string;
 };
+
+/**
+ * A key as the account's key list shows it (portal, CLI): the API object and whether its owner lets it work. Not the
+ * shape of `GET /v1/api-key` nor of the `api_key.*` events, which stay the API object.
+ */
+export type ListedApiKey = ApiKeyObject & {
+  /**
+   * False while the administrator who owns the key is deactivated or no longer an administrator: the key then
+   * answers 401 `api_key_owner_inactive` until an administrator reassigns or revokes it (or the owner is
+   * reactivated or promoted again). Always true for keys the operator issued.
+   */
+  ownerActive: boolean;
+};
+
+/** Whether a key's owner lets it authenticate: the operator's keys have no owner, an administrator's need them active. */
+export function ownerLetsKeyWork(
+  createdBy: string | null,
+  owner: { active: UsersTable['active'] | null; role: UsersTable['role'] | null },
+): boolean {
+  return createdBy === null || (owner.active === 1 && owner.role === 'administrator');
+}
 
 export function keyStatus(row: Pick<ApiKeyRow, 'revoked_at' | 'expires_at'>, now: Date): ApiKeyStatus {
   if (row.revoked_at) return 'revoked';

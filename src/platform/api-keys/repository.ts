@@ -46,12 +46,85 @@ export async function findApiKeyById(db: Db, keyId: string): Promise<ApiKeyRow |
   return db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
 }
 
-export async function listApiKeys(db: Db, accountId: string): Promise<ApiKeyRow[]> {
+/** A key row with its owner's standing, which decides whether the key authenticates (see authenticate.ts). */
+export interface KeyWithOwnerRow extends ApiKeyRow {
+  owner_active: UsersTable['active'] | null;
+  owner_role: UsersTable['role'] | null;
+}
+
+/** The account's keys, newest first, each with its owner's standing. */
+export async function listApiKeys(db: Db, accountId: string): Promise<KeyWithOwnerRow[]> {
+  return db
+    .selectFrom('api_keys as k')
+    .leftJoin('users as u', (join) =>
+      join.onRef('u.id', '=', 'k.created_by').onRef('u.account_id', '=', 'k.account_id'),
+    )
+    .selectAll('k')
+    .select(['u.active as owner_active', 'u.role as owner_role'])
+    .where('k.account_id', '=', accountId)
+    .orderBy('k.id', 'desc')
+    .execute();
+}
+
+/** The keys this user owns that are not revoked, oldest first (the order their events are written in). */
+export async function listKeysOwnedBy(db: Db, accountId: string, userId: string): Promise<ApiKeyRow[]> {
   return db
     .selectFrom('api_keys')
     .selectAll()
     .where('account_id', '=', accountId)
-    .orderBy('id', 'desc')
+    .where('created_by', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+/** Moves the keys among `keyIds` to another owner; the caller checked that the owner is an active administrator. */
+export async function reassignApiKeys(
+  db: Db,
+  accountId: string,
+  keyIds: readonly string[],
+  toUserId: string,
+  now: string,
+): Promise<void> {
+  if (keyIds.length === 0) return;
+  await db
+    .updateTable('api_keys')
+    .set({ created_by: toUserId, updated_at: now })
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...keyIds])
+    .execute();
+}
+
+/** Revokes the keys among `keyIds` that are not revoked yet. */
+export async function revokeApiKeys(
+  db: Db,
+  accountId: string,
+  keyIds: readonly string[],
+  now: string,
+): Promise<void> {
+  if (keyIds.length === 0) return;
+  await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now, updated_at: now })
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...keyIds])
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** The keys among `keyIds`, oldest first. */
+export async function findApiKeys(
+  db: Db,
+  accountId: string,
+  keyIds: readonly string[],
+): Promise<ApiKeyRow[]> {
+  if (keyIds.length === 0) return [];
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...keyIds])
+    .orderBy('id', 'asc')
     .execute();
 }
 

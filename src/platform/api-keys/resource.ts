@@ -37,6 +37,8 @@ export const API_KEYS = defineResource({
       created: 'An API key was created (account security trail).',
       revoked: 'An API key was revoked (account security trail).',
       rolled: 'An API key was rolled: a replacement was issued (account security trail).',
+      reassigned:
+        'An API key was given another owner (`createdBy`), an active administrator, when its owner was deactivated or demoted (account security trail).',
     },
   },
 });

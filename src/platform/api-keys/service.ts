@@ -2,16 +2,23 @@ import { toDbJson } from '../../db/columns.js';
 import type { ApiKeyRow } from '../../db/tables.js';
 import { newId } from '../../shared/ids.js';
 import { PLAN_LIMITS } from '../accounts/plans.js';
-import { findAccount, findUser, lockAccount, pinApiVersionIfUnset } from '../accounts/repository.js';
+import { findAccount, lockAccount, pinApiVersionIfUnset } from '../accounts/repository.js';
 import type { ServiceContext } from '../context.js';
 import { ALWAYS_VISIBLE_FIELDS, type FieldRestrictions, FULL_ACCESS } from '../descriptors/permissions.js';
 import type { ResourceRegistry } from '../descriptors/registry.js';
 import { ApiError, notFound } from '../errors/api-error.js';
+import { findUser } from '../users/repository.js';
 import { LATEST_API_VERSION } from '../versioning/versions.js';
 import { domainEvent } from '../webhooks/change-events.js';
 import { recordChange } from '../webhooks/outbox.js';
 import { displayPrefixOf, generateApiKey, hashApiKey, last4Of } from './format.js';
-import { type ApiKeyObject, keyStatus, toApiKeyObject } from './key-row.js';
+import {
+  type ApiKeyObject,
+  keyStatus,
+  type ListedApiKey,
+  ownerLetsKeyWork,
+  toApiKeyObject,
+} from './key-row.js';
 import * as repo from './repository.js';
 import { API_KEYS } from './resource.js';
 
@@ -190,9 +197,16 @@ export async function createApiKey(
   return { object, key };
 }
 
-export async function listApiKeys(ctx: ServiceContext, accountId: string): Promise<ApiKeyObject[]> {
+/**
+ * The account's keys, newest first, each with `ownerActive`: whether its owner lets it work, so the portal and the
+ * CLI can say why an active key answers 401 `api_key_owner_inactive`.
+ */
+export async function listApiKeys(ctx: ServiceContext, accountId: string): Promise<ListedApiKey[]> {
   const now = ctx.clock.now();
-  return (await repo.listApiKeys(ctx.database.db, accountId)).map((row) => toApiKeyObject(row, now));
+  return (await repo.listApiKeys(ctx.database.db, accountId)).map(({ owner_active, owner_role, ...row }) => ({
+    ...toApiKeyObject(row, now),
+    ownerActive: ownerLetsKeyWork(row.created_by, { active: owner_active, role: owner_role }),
+  }));
 }
 
 async function loadKey(ctx: ServiceContext, accountId: string, keyId: string): Promise<ApiKeyRow> {

@@ -1,6 +1,6 @@
 import type { MaybePromise } from '../../shared/maybe-promise.js';
 import { hashApiKey, isWellFormedApiKey, KEY_LENGTH } from '../api-keys/format.js';
-import { keyStatus, parseKeyColumns } from '../api-keys/key-row.js';
+import { keyStatus, ownerLetsKeyWork, parseKeyColumns } from '../api-keys/key-row.js';
 import { findKeyForAuth, type KeyAuthRow } from '../api-keys/repository.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors/api-error.js';
@@ -83,7 +83,7 @@ function admitKey(
     throw unauthenticated('api_key_revoked', `API key ${row.display_prefix}… was revoked.`);
   if (status === 'expired')
     throw unauthenticated('api_key_expired', `API key ${row.display_prefix}… has expired.`);
-  if (row.created_by !== null && (row.owner_active !== 1 || row.owner_role !== 'administrator')) {
+  if (!ownerLetsKeyWork(row.created_by, { active: row.owner_active, role: row.owner_role })) {
     throw unauthenticated(
       'api_key_owner_inactive',
       `The administrator who owns API key ${row.display_prefix}… is no longer active; an administrator must reassign or revoke it.`,

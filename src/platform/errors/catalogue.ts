@@ -43,6 +43,12 @@ export const ERROR_CATALOGUE = {
     description:
       'The webhook URL must use https and resolve only to public addresses (loopback, private and link-local addresses are refused unless the operator sets `PUNCHCLOCK_WEBHOOK_ALLOW_PRIVATE=true`).',
   },
+  password_link_invalid: {
+    status: 400,
+    type: 'invalid_request_error',
+    description:
+      'The sign-in or password reset link is unknown, was used already, has expired, or its user was deactivated; ask for a new one.',
+  },
   api_key_missing: {
     status: 401,
     type: 'authentication_error',
@@ -84,7 +90,8 @@ export const ERROR_CATALOGUE = {
   administrator_required: {
     status: 403,
     type: 'authorization_error',
-    description: 'Only an active administrator of the account can create, roll or revoke API keys.',
+    description:
+      'Only an active administrator of the account can create, roll or revoke API keys, or manage its users.',
   },
   plan_limit_reached: {
     status: 403,
@@ -123,6 +130,17 @@ export const ERROR_CATALOGUE = {
     status: 409,
     type: 'invalid_request_error',
     description: 'A user with this email already exists.',
+  },
+  last_administrator: {
+    status: 409,
+    type: 'invalid_request_error',
+    description:
+      'The user is the last active administrator of the account, so they cannot be deactivated or given another role; make another user an administrator first.',
+  },
+  user_inactive: {
+    status: 409,
+    type: 'invalid_request_error',
+    description: 'The user is deactivated; reactivate them first.',
   },
   idempotency_key_reused: {
     status: 409,

@@ -66,6 +66,8 @@ export interface RouteSpec<P, Q, B> extends Required<Omit<OperationText, 'errors
   readonly params?: P;
   readonly querystring?: Q;
   readonly body?: B;
+  /** True when a request may leave the body out: the handler then sees `{}` (an action's optional settings). */
+  readonly bodyOptional?: boolean;
   readonly response: Readonly<Record<number, TSchema>>;
   /** The success status, when it is not 200. */
   readonly status?: number;

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fromDbBoolean } from '../../db/columns.js';
 import type { AccountRow, UserRow } from '../../db/tables.js';
 import { hashPassword, verifyPassword } from '../../platform/accounts/passwords.js';
-import { findAccount, findUser, findUserByEmail } from '../../platform/accounts/repository.js';
+import { findAccount } from '../../platform/accounts/repository.js';
 import type { ServiceContext } from '../../platform/context.js';
+import { findUser, findUserByEmail, recordSignIn } from '../../platform/users/repository.js';
 import * as repo from './repository.js';
 
 /** A session ends after this long without a request… */
@@ -52,7 +53,7 @@ export async function verifyCredentials(
   return user;
 }
 
-/** Starts a session for a verified user; returns the cookie's token (shown to the browser only). */
+/** Starts a session for a verified user (noting their `lastSignInAt`); returns the cookie's token (shown to the browser only). */
 export async function startSession(ctx: ServiceContext, user: UserRow): Promise<string> {
   const now = ctx.clock.now();
   const token = newToken();
@@ -70,6 +71,7 @@ export async function startSession(ctx: ServiceContext, user: UserRow): Promise<
     last_seen_at: now.toISOString(),
     expires_at: new Date(now.getTime() + SESSION_MAX_MS).toISOString(),
   });
+  await recordSignIn(ctx.database.db, user.account_id, user.id, now.toISOString());
   return token;
 }
 

@@ -20,6 +20,8 @@ const LOCATION_REFERENCES: readonly Reference[] = [
   { table: 'punches', column: 'location_id', label: 'punches' },
   { table: 'time_entries', column: 'location_id', label: 'time entries' },
   { table: 'shifts', column: 'location_id', label: 'shifts' },
+  // A manager whose only managed location went would manage the whole team: the deletion must not widen anyone.
+  { table: 'user_locations', column: 'location_id', label: 'users (managers who manage it)' },
 ];
 
 /** A point needs both coordinates; half of one is refused, naming the half that is missing. */

@@ -1,7 +1,6 @@
 /** Creating, rolling and revoking keys; who may; what a key's scopes grant (DESIGN §3.1). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { updateUser } from '../../../src/platform/accounts/repository.js';
 import {
   createApiKey,
   getApiKey,
@@ -10,6 +9,7 @@ import {
   revokeApiKey,
   rollApiKey,
 } from '../../../src/platform/api-keys/service.js';
+import { updateUser } from '../../../src/platform/users/repository.js';
 import { createTestAccount, createTestKey, type TestApp } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
 import {

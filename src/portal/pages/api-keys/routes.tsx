@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findUserNames } from '../../../platform/accounts/repository.js';
 import {
   createApiKey,
   listApiKeys,
@@ -9,6 +8,7 @@ import {
 } from '../../../platform/api-keys/service.js';
 import type { AppContext } from '../../../platform/context.js';
 import { ApiError } from '../../../platform/errors/api-error.js';
+import { findUserNames } from '../../../platform/users/repository.js';
 import { localDateOf } from '../../../shared/local-time.js';
 import { formErrorStatus, formText } from '../../components.js';
 import { administratorOf, isHtmx, sendHtml } from '../../http.js';

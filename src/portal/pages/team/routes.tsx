@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fromDbBoolean } from '../../../db/columns.js';
 import type { PayPeriodRow } from '../../../db/tables.js';
-import { USERS } from '../../../platform/accounts/ids.js';
-import { findUserNames } from '../../../platform/accounts/repository.js';
 import { findApiKey } from '../../../platform/api-keys/repository.js';
 import { API_KEYS } from '../../../platform/api-keys/resource.js';
 import type { AppContext } from '../../../platform/context.js';
@@ -10,6 +8,8 @@ import { ALL_PERMISSIONS } from '../../../platform/descriptors/permissions.js';
 import { textSearch } from '../../../platform/descriptors/projection.js';
 import { ApiError } from '../../../platform/errors/api-error.js';
 import { bodyCheck } from '../../../platform/http/body-check.js';
+import { findUserNames } from '../../../platform/users/repository.js';
+import { USERS } from '../../../platform/users/resource.js';
 import { readEntries } from '../../../resources/code-catalogues/service.js';
 import { EMPLOYEES } from '../../../resources/employees/resource.js';
 import { getEmployee, listEmployees } from '../../../resources/employees/service.js';
