@@ -2,7 +2,7 @@ import type { PropsWithChildren } from '@kitajs/html';
 import type { PortalSession } from './session/service.js';
 
 /** The sections of the navigation; a page names the one it belongs to. */
-export type NavKey = 'api-keys' | 'api-logs' | 'webhooks' | 'settings' | 'team';
+export type NavKey = 'api-keys' | 'api-logs' | 'webhooks' | 'settings' | 'team' | 'users';
 
 interface NavItem {
   readonly key: NavKey;
@@ -25,6 +25,7 @@ const NAV: readonly { readonly heading: string; readonly items: readonly NavItem
     items: [
       { key: 'settings', href: '/portal/settings', label: 'Settings', adminOnly: true },
       { key: 'team', href: '/portal/team', label: 'Team', adminOnly: false },
+      { key: 'users', href: '/portal/team/users', label: 'Users', adminOnly: true },
     ],
   },
 ];
@@ -106,6 +107,9 @@ export function Layout({ title, session, active, children }: PropsWithChildren<L
                 <span class="account" safe>
                   {`${session.account.name} · ${session.user.email}`}
                 </span>
+                <a class="link-button" href="/portal/account/password">
+                  Password
+                </a>
                 <form method="post" action="/portal/logout">
                   <CsrfField session={session} />
                   <button type="submit" class="link-button">

@@ -7,6 +7,7 @@ import type { AppContext } from '../platform/context.js';
 import { PORTAL_ERROR_TITLES, PortalError } from './errors.js';
 import { isHtmx, sameToken, sendHtml } from './http.js';
 import { ErrorPage } from './pages/errors.js';
+import { passwordPages } from './pages/password.js';
 import { signInRoutes } from './pages/sign-in.js';
 import { portalPages } from './routes.js';
 import { SESSION_COOKIE } from './session/cookie.js';
@@ -158,6 +159,7 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
         ),
       );
       signInRoutes(portal, ctx);
+      passwordPages(portal, ctx);
       portalPages(portal, ctx);
     },
     { prefix: '/portal' },

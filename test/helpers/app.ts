@@ -49,6 +49,8 @@ export async function createTestApp(
     webhooks?: AppDependencies['webhooks'];
     /** Limits small enough for a test to reach (the portal's failed sign-ins, for one). */
     rateLimitPolicy?: RateLimitPolicy;
+    /** Where "forgot password" hands its links (the server log by default): a test catches them here. */
+    passwordLinks?: AppDependencies['passwordLinks'];
   } = {},
 ): Promise<TestApp> {
   const queries = { count: 0, sql: [] as string[] };
@@ -72,6 +74,7 @@ export async function createTestApp(
     // On this thread, so query counters see the writes (test/platform/request-log/worker.test.ts covers the worker).
     requestLogInWorker: false,
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.passwordLinks ? { passwordLinks: options.passwordLinks } : {}),
     ...(options.rateLimitPolicy ? { rateLimit: { policy: options.rateLimitPolicy } } : {}),
     ...(options.redis
       ? {

@@ -45,6 +45,9 @@ function SignInPage(props: { token: string; email?: string; error?: string }): J
           />
           <button type="submit">Sign in</button>
         </form>
+        <p>
+          <a href="/portal/forgot-password">Forgot your password?</a>
+        </p>
       </div>
     </Layout>
   );

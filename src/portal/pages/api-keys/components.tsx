@@ -1,6 +1,6 @@
 import type { PropsWithChildren } from '@kitajs/html';
 import { PLAN_LIMITS } from '../../../platform/accounts/plans.js';
-import type { ApiKeyObject } from '../../../platform/api-keys/key-row.js';
+import type { ApiKeyObject, ListedApiKey } from '../../../platform/api-keys/key-row.js';
 import {
   Alert,
   CancelButton,
@@ -18,6 +18,7 @@ import {
 } from '../../components.js';
 import { CsrfField, Layout } from '../../layout.js';
 import type { PortalSession } from '../../session/service.js';
+import { USERS_PATH } from '../users/page.js';
 import {
   type CreateKeyForm,
   EMPTY_CREATE_FORM,
@@ -49,7 +50,7 @@ export interface KeyOwner {
 /** Everything the keys page shows; the optional parts come from the action just taken. */
 export interface KeysView {
   readonly session: PortalSession;
-  readonly keys: readonly ApiKeyObject[];
+  readonly keys: readonly ListedApiKey[];
   readonly owners: ReadonlyMap<string, KeyOwner>;
   /** The first day the expiry picker offers (today in the account's time zone). */
   readonly today: string;
@@ -95,7 +96,7 @@ function DialogActions({ children }: PropsWithChildren): JSX.Element {
   );
 }
 
-function StatusBadges({ apiKey, timeZone }: { apiKey: ApiKeyObject; timeZone: string }): JSX.Element {
+function StatusBadges({ apiKey, timeZone }: { apiKey: ListedApiKey; timeZone: string }): JSX.Element {
   const tone = { active: 'ok', revoked: 'danger', expired: 'warn' }[apiKey.status];
   const label = { active: 'Active', revoked: 'Revoked', expired: 'Expired' }[apiKey.status];
   return (
@@ -103,6 +104,17 @@ function StatusBadges({ apiKey, timeZone }: { apiKey: ApiKeyObject; timeZone: st
       <span class={`badge ${tone}`} safe>
         {label}
       </span>
+      {apiKey.status === 'active' && !apiKey.ownerActive ? (
+        <a
+          class="badge danger"
+          href={USERS_PATH}
+          title="Its owner is deactivated or no longer an administrator: requests answer 401 api_key_owner_inactive until an administrator reassigns or revokes it (Team → Users)."
+        >
+          Owner inactive
+        </a>
+      ) : (
+        ''
+      )}
       {apiKey.replacedBy && apiKey.status === 'active' ? (
         <span class="badge info" title={`Rolled; works until ${formatDateTime(apiKey.expiresAt, timeZone)}`}>
           Rolled
@@ -459,7 +471,7 @@ function RevealDialog({
   );
 }
 
-function KeyRow({ apiKey, view }: { apiKey: ApiKeyObject; view: KeysView }): JSX.Element {
+function KeyRow({ apiKey, view }: { apiKey: ListedApiKey; view: KeysView }): JSX.Element {
   const timeZone = view.session.account.timezone;
   const manageable = apiKey.status === 'active' && apiKey.replacedBy === null;
   return (
@@ -589,6 +601,15 @@ export function KeysContent({ view }: { view: KeysView }): JSX.Element {
         ''
       )}
       <Notices notice={view.notice} error={view.error} />
+      {view.keys.some((key) => key.status === 'active' && !key.ownerActive) ? (
+        <Alert tone="warn">
+          <strong>Some keys do not work:</strong> their owner is deactivated or no longer an administrator, so
+          they answer 401 <code>api_key_owner_inactive</code>. Reassign or revoke them in{' '}
+          <a href={USERS_PATH}>Team → Users</a>.
+        </Alert>
+      ) : (
+        ''
+      )}
       <KeyTable view={view} />
       <div class="panel">
         <h2>Using a key</h2>
