@@ -1,6 +1,7 @@
 /** Portal Team (issue 6): employees with their clock status, filters, and each one's current time card. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { OPERATOR, updateUser } from '../../src/platform/users/service.js';
 import { call, createTestAccount, type TestAccount, type TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { addPortalUser, portalRequest, signIn } from '../helpers/portal.js';
@@ -52,6 +53,85 @@ function rowsOf(body: string): string[] {
 
 for (const dialect of DIALECTS) {
   describe(`portal team (${dialect})`, () => {
+    test('a manager given locations or groups sees, opens and approves only the employees linked to them', async () => {
+      await withTestApp(dialect, async (t) => {
+        const account = await createTestAccount(t);
+        const station = await create(t, account, '/v1/locations', { name: 'Union Station' });
+        const depot = await create(t, account, '/v1/locations', { name: 'North Depot' });
+        const nights = await create(t, account, '/v1/groups', { code: 'NIGHT', name: 'Night shift' });
+        const atStation = await create(t, account, '/v1/employees', {
+          firstName: 'Maria',
+          lastName: 'Lopez',
+          locationIds: [station.id],
+        });
+        const onNights = await create(t, account, '/v1/employees', {
+          firstName: 'Aiko',
+          lastName: 'Tanaka',
+          locationIds: [depot.id],
+          groupIds: [nights.id],
+        });
+        const elsewhere = await create(t, account, '/v1/employees', {
+          firstName: 'James',
+          lastName: 'Okafor',
+          locationIds: [depot.id],
+        });
+        const manager = await addPortalUser(t, account.account.id, 'manager');
+        await updateUser(
+          t.app.context,
+          account.account.id,
+          manager.id,
+          { managedLocationIds: [station.id], managedGroupIds: [nights.id] },
+          OPERATOR,
+        );
+        const session = await signIn(t, manager.email);
+        const names = rowsOf((await portalRequest(t, session, 'GET', '/portal/team')).body).map((row) =>
+          row.split(' ').slice(0, 2).join(' '),
+        );
+        assert.deepEqual(names.sort(), ['Aiko Tanaka', 'Maria Lopez']);
+        assert.equal(
+          (await portalRequest(t, session, 'GET', `/portal/team/${atStation.id}`)).statusCode,
+          200,
+        );
+        assert.equal((await portalRequest(t, session, 'GET', `/portal/team/${onNights.id}`)).statusCode, 200);
+        const outside = await portalRequest(t, session, 'GET', `/portal/team/${elsewhere.id}`);
+        assert.equal(outside.statusCode, 404);
+
+        // Approving the card of someone outside is refused as if they were not there, and changes nothing.
+        const cards = await call<{ data: { id: string; approved: boolean }[] }>(
+          t,
+          'GET',
+          `/v1/time-cards?employeeId=${elsewhere.id}`,
+          { key: account.key },
+        );
+        const [card] = cards.body.data;
+        assert.ok(card);
+        const refused = await portalRequest(
+          t,
+          session,
+          'POST',
+          `/portal/team/${elsewhere.id}/cards/${card.id}/approve`,
+        );
+        assert.equal(refused.statusCode, 404);
+        const after = await call<{ approved: boolean }>(t, 'GET', `/v1/time-cards/${card.id}`, {
+          key: account.key,
+        });
+        assert.equal(after.body.approved, false);
+
+        // The administrator, and a manager given neither locations nor groups, see the whole team.
+        for (const email of [
+          account.admin.email,
+          (await addPortalUser(t, account.account.id, 'manager')).email,
+        ]) {
+          const whole = await signIn(t, email);
+          assert.equal(rowsOf((await portalRequest(t, whole, 'GET', '/portal/team')).body).length, 3);
+          assert.equal(
+            (await portalRequest(t, whole, 'GET', `/portal/team/${elsewhere.id}`)).statusCode,
+            200,
+          );
+        }
+      });
+    });
+
     test('administrators and managers see the team with clock status, location, position and active', async () => {
       await withTestApp(dialect, async (t) => {
         const account = await createTestAccount(t);

@@ -1,4 +1,4 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { containsTextInAny, toCount, toDbBoolean } from '../../db/columns.js';
 import { isPostgres } from '../../db/database.js';
 import type { Database, Db, EmployeeRow, EmployeeUpdate, NewEmployeeRow } from '../../db/tables.js';
@@ -11,6 +11,40 @@ export interface EmployeeFilters {
   /** true: clocked in or on a break; false: clocked out. */
   clockedIn?: boolean | undefined;
   updatedSince?: string | undefined;
+  /** Only employees linked to one of these locations or groups (a manager's team). */
+  within?: EmployeeScope | undefined;
+}
+
+/** A part of the workforce: the employees linked to any of these locations or groups. */
+export interface EmployeeScope {
+  readonly locationIds: readonly string[];
+  readonly groupIds: readonly string[];
+}
+
+/** Employees (of the query's account) linked to a location or group of `scope`; none when the scope is empty. */
+function withinScope(accountId: string, scope: EmployeeScope) {
+  return (eb: ExpressionBuilder<Database, 'employees'>) => {
+    const linked = (
+      table: 'employee_locations' | 'employee_groups',
+      column: 'location_id' | 'group_id',
+      ids: readonly string[],
+    ) =>
+      eb.exists(
+        eb
+          .selectFrom(table)
+          .select(sql.lit(1).as('one'))
+          .where(`${table}.account_id`, '=', accountId)
+          .whereRef(`${table}.employee_id`, '=', 'employees.id')
+          .where(sql.ref(`${table}.${column}`), 'in', [...ids]),
+      );
+    const parts = [
+      ...(scope.locationIds.length > 0
+        ? [linked('employee_locations', 'location_id', scope.locationIds)]
+        : []),
+      ...(scope.groupIds.length > 0 ? [linked('employee_groups', 'group_id', scope.groupIds)] : []),
+    ];
+    return parts.length > 0 ? eb.or(parts) : eb.val(false);
+  };
 }
 
 /** The columns `search` matches, by the field each holds (see EMPLOYEES.queries). */
@@ -45,7 +79,21 @@ function filtered<O>(
       : q.where('clock_status', '=', 'out');
   }
   if (filters.search) q = q.where(searchMatches(filters.search));
+  if (filters.within) q = q.where(withinScope(accountId, filters.within));
   return q;
+}
+
+/** Whether the employee is in the scope (a manager's team). */
+export async function isEmployeeWithin(
+  db: Db,
+  accountId: string,
+  employeeId: string,
+  scope: EmployeeScope,
+): Promise<boolean> {
+  const row = await filtered(db.selectFrom('employees').select('id'), accountId, { within: scope })
+    .where('id', '=', employeeId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function insertEmployee(db: Db, row: NewEmployeeRow): Promise<void> {

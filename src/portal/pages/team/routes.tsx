@@ -10,7 +10,9 @@ import { ApiError } from '../../../platform/errors/api-error.js';
 import { bodyCheck } from '../../../platform/http/body-check.js';
 import { findUserNames } from '../../../platform/users/repository.js';
 import { USERS } from '../../../platform/users/resource.js';
+import { getUser } from '../../../platform/users/service.js';
 import { readEntries } from '../../../resources/code-catalogues/service.js';
+import { type EmployeeScope, isEmployeeWithin } from '../../../resources/employees/repository.js';
 import { EMPLOYEES } from '../../../resources/employees/resource.js';
 import { getEmployee, listEmployees } from '../../../resources/employees/service.js';
 import { readLocations } from '../../../resources/locations/service.js';
@@ -52,6 +54,26 @@ function teamViewerOf(request: FastifyRequest): PortalSession {
     throw new PortalError(403, 'Only administrators and managers of the account can see the team.');
   }
   return session;
+}
+
+/**
+ * The part of the team a viewer manages: a manager's locations and groups (DESIGN: managers see the team and approve
+ * time for the locations and groups they manage); undefined — the whole team — for administrators and for managers
+ * given neither.
+ */
+async function managedScopeOf(ctx: AppContext, session: PortalSession): Promise<EmployeeScope | undefined> {
+  if (session.user.role !== 'manager') return undefined;
+  const user = await getUser(ctx, session.account.id, session.user.id);
+  if (user.managedLocationIds.length === 0 && user.managedGroupIds.length === 0) return undefined;
+  return { locationIds: user.managedLocationIds, groupIds: user.managedGroupIds };
+}
+
+/** An employee outside the viewer's part of the team is, for them, not there: the 404 page. */
+async function assertManages(ctx: AppContext, session: PortalSession, employeeId: string): Promise<void> {
+  const scope = await managedScopeOf(ctx, session);
+  if (scope && !(await isEmployeeWithin(ctx.database.db, session.account.id, employeeId, scope))) {
+    throw new PortalError(404, `There is no employee ${employeeId} on the team you manage.`);
+  }
 }
 
 interface TeamQuery {
@@ -162,7 +184,7 @@ type CardExtras = Pick<TimeCardView, 'notice' | 'error' | 'reason'>;
 
 /**
  * One employee's card in one pay period (the current one unless `payPeriodId` names another), with the periods
- * before and after it; an unknown employee or period is the 404 page.
+ * before and after it; an unknown employee or period, or one outside the team a manager manages, is the 404 page.
  */
 async function renderCard(
   ctx: AppContext,
@@ -174,6 +196,7 @@ async function renderCard(
   status = 200,
 ): Promise<FastifyReply> {
   const accountId = session.account.id;
+  await assertManages(ctx, session, employeeId);
   try {
     const employee = await getEmployee(ctx, accountId, employeeId);
     const current = await currentPayPeriodRow(ctx, accountId);
@@ -229,6 +252,7 @@ async function changeApproval(
 ): Promise<FastifyReply> {
   const session = teamViewerOf(request);
   const { employeeId, cardId } = request.params;
+  await assertManages(ctx, session, employeeId);
   const card = await employeeCard(ctx, session.account.id, employeeId, cardId);
   try {
     await change(session, card);
@@ -248,7 +272,8 @@ interface CardParams {
 
 /**
  * Team (administrators and managers): employees with their clock status, and each one's time card by pay period,
- * which both roles approve and unapprove.
+ * which both roles approve and unapprove. A manager given locations or groups sees, opens and approves only the
+ * employees linked to them.
  */
 export function teamRoutes(portal: FastifyInstance, ctx: AppContext): void {
   portal.get<{ Querystring: TeamQuery }>('/team', async (request, reply) => {
@@ -262,6 +287,7 @@ export function teamRoutes(portal: FastifyInstance, ctx: AppContext): void {
     const serviceFilters = {
       search: textSearch(ALL_PERMISSIONS, EMPLOYEES, filters.search || undefined),
       clockedIn: filters.clockedIn === '' ? undefined : filters.clockedIn === 'true',
+      within: await managedScopeOf(ctx, session),
     };
     const page = await listEmployees(ctx, accountId, serviceFilters, { limit: PAGE_SIZE, startingAfter });
     const [rows, matching] = await Promise.all([rowsOf(ctx, accountId, page.items), page.countTotal()]);
