@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findAccount, updateAccount } from '../../src/platform/accounts/repository.js';
+import { createApiKey } from '../../src/platform/api-keys/service.js';
+import { deactivateUser, OPERATOR, updateUser } from '../../src/platform/users/service.js';
 import { LATEST_API_VERSION } from '../../src/platform/versioning/versions.js';
 import { getPaySchedule } from '../../src/resources/pay-schedule/service.js';
 import { type ApiResponse, call, createTestAccount, createTestApp } from '../helpers/app.js';
@@ -97,16 +99,55 @@ test('Settings and Team in the browser; a manager sees Team but not Settings', {
     await page.getByText(`The account now uses API version ${LATEST_API_VERSION}.`).waitFor();
     assert.equal((await findAccount(t.db.db, account.account.id))?.api_version, LATEST_API_VERSION);
 
-    // Pay schedule: a custom rule with a daily threshold.
+    // Pay schedule: a custom rule with a daily threshold, and rounding to the nearest quarter hour with a grace.
     await page.getByLabel('Pay frequency').selectOption('weekly');
     await page.getByLabel('Anchor date').fill('2026-11-02');
     await page.getByLabel('Overtime rule').selectOption('custom');
     await page.getByLabel('Daily overtime (1.5×) after').fill('9');
+    await page.locator('#schedule-clockIn-mode').selectOption('nearest');
+    await page.locator('#schedule-clockIn-minutes').selectOption('15');
+    await page.locator('#schedule-clockOut-mode').selectOption('nearest');
+    await page.locator('#schedule-clockOut-minutes').selectOption('15');
+    await page.getByLabel('Grace before a shift starts (minutes)').fill('7');
     await page.getByRole('button', { name: 'Save pay schedule' }).click();
     await page.getByText('Pay schedule and overtime rule saved.').waitFor();
     const schedule = await getPaySchedule(t.app.context, account.account.id);
     assert.equal(schedule.frequency, 'weekly');
     assert.equal(schedule.overtimeRule.dailyOvertimeAfterHours, 9);
+    assert.deepEqual(schedule.rounding.clockIn, { mode: 'nearest', minutes: 15 });
+    assert.equal(schedule.rounding.shiftGrace.beforeStartMinutes, 7);
+    await page.locator('section[aria-labelledby="pay-schedule-heading"]').screenshot({
+      path: screenshotPath('settings-rounding.png'),
+    });
+
+    // Team → Users: a manager of one location, and an administrator deactivated with the key they own left alone.
+    const owner = await addPortalUser(t, account.account.id, 'administrator');
+    await createApiKey(t.app.context, account.account.id, {
+      name: 'Payroll sync',
+      scopes: ['*'],
+      createdBy: owner.id,
+    });
+    const station = await call<{ id: string }>(t, 'POST', '/v1/locations', {
+      key: account.key,
+      body: { name: 'Union Station' },
+    });
+    await call(t, 'PATCH', `/v1/employees/${maria.id}`, {
+      key: account.key,
+      body: { locationIds: [station.body.id] },
+    });
+    await updateUser(
+      t.app.context,
+      account.account.id,
+      manager.id,
+      { name: 'Grace Manager', managedLocationIds: [station.body.id] },
+      OPERATOR,
+    );
+    await updateUser(t.app.context, account.account.id, owner.id, { name: 'Olivia Owner' }, OPERATOR);
+    await deactivateUser(t.app.context, account.account.id, owner.id, {}, OPERATOR);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    await page.getByText('Not working').waitFor();
+    await page.screenshot({ path: screenshotPath('users.png'), fullPage: true });
 
     // Team: htmx filters swap the results; a name opens the time card.
     await page.getByRole('link', { name: 'Team' }).click();
@@ -151,7 +192,7 @@ test('Settings and Team in the browser; a manager sees Team but not Settings', {
     await managerPage.getByRole('button', { name: 'Approve time card' }).click();
     await managerPage.getByText('The time card is approved').waitFor();
     await managerPage
-      .getByText(/by Test manager/)
+      .getByText(/by Grace Manager/)
       .first()
       .waitFor();
     const cards = await call<{ data: { approvedBy: string; unapprovalReason: string }[] }>(
