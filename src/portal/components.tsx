@@ -81,6 +81,16 @@ export function CancelButton(): JSX.Element {
   );
 }
 
+/** The buttons at the foot of a dialog's form: Cancel, then the form's own (the children). */
+export function DialogActions({ children }: PropsWithChildren): JSX.Element {
+  return (
+    <div class="dialog-actions">
+      <CancelButton />
+      {children}
+    </div>
+  );
+}
+
 /** The form that carries out what a dialog asks to confirm: the submit button (children) next to Cancel. */
 export function ConfirmForm({
   action,

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../platform/errors/api-error.js';
 import { PortalError } from './errors.js';
 import type { PortalSession } from './session/service.js';
 
@@ -63,4 +64,17 @@ export function sameToken(sent: string | undefined, expected: string | undefined
   const left = Buffer.from(sent);
   const right = Buffer.from(expected);
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Runs a service call for a form; a refusal the service explains (an ApiError: validation, a limit, a state conflict)
+ * comes back as a value for the page to show, anything else propagates.
+ */
+export async function attempt<T>(work: () => Promise<T>): Promise<{ value: T } | { error: ApiError }> {
+  try {
+    return { value: await work() };
+  } catch (error) {
+    if (error instanceof ApiError) return { error };
+    throw error;
+  }
 }

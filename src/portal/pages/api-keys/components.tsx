@@ -3,10 +3,10 @@ import { PLAN_LIMITS } from '../../../platform/accounts/plans.js';
 import type { ApiKeyObject, ListedApiKey } from '../../../platform/api-keys/key-row.js';
 import {
   Alert,
-  CancelButton,
   type Column,
   DataTable,
   Dialog,
+  DialogActions,
   EmptyTable,
   formatDate,
   formatDateTime,
@@ -84,15 +84,6 @@ function ActionForm({
       <CsrfField session={session} />
       {children}
     </form>
-  );
-}
-
-function DialogActions({ children }: PropsWithChildren): JSX.Element {
-  return (
-    <div class="dialog-actions">
-      <CancelButton />
-      {children}
-    </div>
   );
 }
 

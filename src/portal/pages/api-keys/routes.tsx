@@ -7,11 +7,11 @@ import {
   rollApiKey,
 } from '../../../platform/api-keys/service.js';
 import type { AppContext } from '../../../platform/context.js';
-import { ApiError } from '../../../platform/errors/api-error.js';
+import type { ApiError } from '../../../platform/errors/api-error.js';
 import { findUserNames } from '../../../platform/users/repository.js';
 import { localDateOf } from '../../../shared/local-time.js';
 import { formErrorStatus, formText } from '../../components.js';
-import { administratorOf, isHtmx, sendHtml } from '../../http.js';
+import { administratorOf, attempt, isHtmx, sendHtml } from '../../http.js';
 import type { PortalSession } from '../../session/service.js';
 import { KEYS_PATH, KEYS_ROUTE, type KeyOwner, KeysContent, KeysPage, type KeysView } from './components.js';
 import { expiryOf, rateLimitOf, readCreateForm, scopesOf } from './permissions.js';
@@ -77,16 +77,6 @@ function refused(
   error: ApiError,
 ): Promise<FastifyReply> {
   return render(ctx, request, reply, session, { error: error.message }, formErrorStatus(error));
-}
-
-/** Runs a service call; an ApiError (validation, plan limit, state conflict) comes back as a value to show. */
-async function attempt<T>(work: () => Promise<T>): Promise<{ value: T } | { error: ApiError }> {
-  try {
-    return { value: await work() };
-  } catch (error) {
-    if (error instanceof ApiError) return { error };
-    throw error;
-  }
 }
 
 /** Developer API → API keys (issue 6): list, create, revoke, roll and revoke all, through the API keys service. */

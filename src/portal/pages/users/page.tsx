@@ -3,10 +3,10 @@ import type { User } from '../../../platform/users/schema.js';
 import type { PasswordLink } from '../../../platform/users/service.js';
 import {
   Alert,
-  CancelButton,
   type Column,
   DataTable,
   Dialog,
+  DialogActions,
   formatDateTime,
   InputField,
   Notices,
@@ -234,15 +234,6 @@ function ActionForm({
       <CsrfField session={session} />
       {children}
     </form>
-  );
-}
-
-function DialogActions({ children }: PropsWithChildren): JSX.Element {
-  return (
-    <div class="dialog-actions">
-      <CancelButton />
-      {children}
-    </div>
   );
 }
 

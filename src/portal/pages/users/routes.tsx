@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { listApiKeys } from '../../../platform/api-keys/service.js';
 import type { AppContext } from '../../../platform/context.js';
-import { ApiError } from '../../../platform/errors/api-error.js';
+import type { ApiError } from '../../../platform/errors/api-error.js';
 import type { KeysDispositionInput } from '../../../platform/users/schema.js';
 import {
   type Actor,
@@ -17,7 +17,7 @@ import { listEntries } from '../../../resources/code-catalogues/service.js';
 import { GROUPS } from '../../../resources/groups/resource.js';
 import { listLocations } from '../../../resources/locations/service.js';
 import { formErrorStatus, formText } from '../../components.js';
-import { administratorOf, sendHtml } from '../../http.js';
+import { administratorOf, attempt, sendHtml } from '../../http.js';
 import type { PortalSession } from '../../session/service.js';
 import { type InviteForm, USERS_PATH, USERS_ROUTE, UsersPage, type UsersView } from './page.js';
 
@@ -100,16 +100,6 @@ function readInviteForm(body: unknown): InviteForm {
     managedLocationIds: formList(body, 'managedLocationIds'),
     managedGroupIds: formList(body, 'managedGroupIds'),
   };
-}
-
-/** Runs a service call; an ApiError (validation, last administrator, unknown id) comes back as a value to show. */
-async function attempt<T>(work: () => Promise<T>): Promise<{ value: T } | { error: ApiError }> {
-  try {
-    return { value: await work() };
-  } catch (error) {
-    if (error instanceof ApiError) return { error };
-    throw error;
-  }
 }
 
 const actorOf = (session: PortalSession): Actor => ({ kind: 'user', userId: session.user.id });
