@@ -12,10 +12,15 @@ export async function findAccount(db: Db, accountId: string): Promise<AccountRow
 /**
  * Holds the account's row until the transaction ends, so that checks of per-account caps and the writes they guard
  * run one at a time. PostgreSQL only: SQLite runs one write transaction at a time anyway.
+ *
+ * FOR NO KEY UPDATE, not FOR UPDATE: holders still wait for each other, but rows that reference the account (an
+ * event, a link) can be inserted meanwhile, since their foreign-key check takes only KEY SHARE. With FOR UPDATE, a
+ * holder waiting for the events lock (outbox.ts) and another change holding that lock while it inserts its event
+ * deadlocked.
  */
 export async function lockAccount(db: Db, accountId: string): Promise<void> {
   if (!isPostgres(db)) return;
-  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+  await db.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().execute();
 }
 
 /** Every account of the installation, newest first: the operator's list. */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { Db } from '../../../src/db/tables.js';
+import { lockAccount } from '../../../src/platform/accounts/repository.js';
 import { listApiKeys } from '../../../src/platform/api-keys/service.js';
 import type { PasswordLinkMessage } from '../../../src/platform/users/delivery.js';
 import {
@@ -499,6 +500,27 @@ test('by default "forgot password" writes the link to the server log at warn lev
     const token = tokenOf(entry.passwordLink.url);
     assert.ok(entry.msg.includes(entry.passwordLink.url));
     assert.equal((await describePasswordLink(t.app.context, token))?.email, account.admin.email);
+  } finally {
+    await t.close();
+  }
+});
+
+test('a change holding the account lock does not stop other changes from writing their events (postgres)', {
+  skip: !DIALECTS.includes('postgres') && 'needs TEST_DATABASE_URL',
+}, async () => {
+  const t = await createTestApp('postgres');
+  try {
+    const account = await createTestAccount(t);
+    // The users service takes the account lock first and the events lock last; a change that holds the events lock
+    // while inserting its event must not wait for the account lock, or the two deadlock.
+    const { value, waited } = await interleave(
+      t,
+      'postgres',
+      (trx) => lockAccount(trx, account.account.id),
+      () => call(t, 'POST', '/v1/locations', { key: account.key, body: { name: 'Beside', timezone: 'UTC' } }),
+    );
+    assert.equal(value.status, 201, value.raw);
+    assert.equal(waited, false, 'the event insert waited for the account lock');
   } finally {
     await t.close();
   }
