@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DEFAULT_RATE_LIMIT_POLICY } from '../../src/platform/rate-limit/limiter.js';
 import type { PasswordLinkMessage } from '../../src/platform/users/delivery.js';
 import { findUserByEmail } from '../../src/platform/users/repository.js';
 import { call, createTestAccount, type TestAccount, type TestApp } from '../helpers/app.js';
@@ -340,6 +341,36 @@ for (const dialect of DIALECTS) {
           await signIn(t, account.admin.email, 'a brand new password');
         },
         { passwordLinks: { deliver: async (message) => void delivered.push(message) } },
+      );
+    });
+
+    test('forgot password is limited like failed sign-ins, so it cannot flood the log with links', async () => {
+      const delivered: PasswordLinkMessage[] = [];
+      await withTestApp(
+        dialect,
+        async (t) => {
+          const account = await createTestAccount(t);
+          const ask = () =>
+            t.app.inject({
+              method: 'POST',
+              url: '/portal/forgot-password',
+              payload: { email: account.admin.email },
+            });
+          for (let attempt = 1; attempt <= 3; attempt++) assert.equal((await ask()).statusCode, 200);
+          const limited = await ask();
+          assert.equal(limited.statusCode, 429);
+          assert.ok(Number(limited.headers['retry-after']) > 0);
+          assert.match(textOf(limited.body), /Too many attempts/);
+          assert.equal(delivered.length, 3);
+        },
+        {
+          passwordLinks: { deliver: async (message) => void delivered.push(message) },
+          rateLimitPolicy: {
+            ...DEFAULT_RATE_LIMIT_POLICY,
+            signInFailuresPerEmail: 3,
+            signInFailuresPerIp: 100,
+          },
+        },
       );
     });
 

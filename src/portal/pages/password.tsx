@@ -96,11 +96,12 @@ function SetPasswordPage(props: {
   );
 }
 
-function ForgotPasswordPage({ sent }: { sent: boolean }): JSX.Element {
+function ForgotPasswordPage({ sent, error }: { sent: boolean; error?: string }): JSX.Element {
   return (
     <Layout title="Forgot password" session={null}>
       <div class="panel login-card">
         <h1>Forgot your password?</h1>
+        <Notices error={error} />
         {sent ? (
           <Alert tone="ok">
             If an active user has that email, a one-time reset link was made for them (valid 24 hours). This
@@ -213,9 +214,24 @@ export function passwordPages(portal: FastifyInstance, ctx: AppContext): void {
   );
 
   portal.post('/forgot-password', { config: { portalPublic: true } }, async (request, reply) => {
-    const email = formText(request.body, 'email');
+    const email = formText(request.body, 'email').trim();
+    // Each request counts as a failed sign-in of this address and email: the form cannot be used to flood the
+    // server's log (or a mail sender) with links, nor to probe faster than sign-in allows.
+    const wait = await ctx.rateLimiter.signInRetryAfterSeconds(request.ip, email);
+    if (wait !== null) {
+      reply.header('retry-after', String(wait));
+      return sendHtml(
+        reply,
+        <ForgotPasswordPage
+          sent={false}
+          error={`Too many attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`}
+        />,
+        429,
+      );
+    }
+    await ctx.rateLimiter.noteSignInFailure(request.ip, email);
     // The same answer whatever the email: the page must not tell who has an account.
-    if (email.trim() !== '') await requestPasswordReset(ctx, email);
+    if (email !== '') await requestPasswordReset(ctx, email);
     return sendHtml(reply, <ForgotPasswordPage sent />);
   });
 
