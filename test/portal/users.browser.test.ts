@@ -5,16 +5,13 @@
  * 401 on process B within a second, then reassigns the owner's keys and the key works on B again within a second.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
 import { inviteUser, OPERATOR } from '../../src/platform/users/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { serviceContext } from '../helpers/app.js';
-import { withSchemaLock } from '../helpers/dialects.js';
 import {
   browserSignIn,
   externalRequests,
@@ -30,6 +27,7 @@ import {
   startServerProcess,
   stopServerProcess,
 } from '../helpers/server-process.js';
+import { apiRequest, createSharedSchema, type SharedSchema } from '../helpers/shared-schema.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -39,27 +37,9 @@ const skip =
 /** How long a change of a key owner's standing may take to reach another process (the issue's bound). */
 const PROPAGATION_MS = 1_000;
 
-const schema = `t_${randomBytes(6).toString('hex')}`;
+let schema: SharedSchema | undefined;
 const servers: ServerProcess[] = [];
 const seeded = { adminEmail: '', ownerId: '', ownerKey: '', fullKey: '', employeeName: 'Maria Lopez' };
-
-async function api(
-  origin: string,
-  key: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 /** Polls `GET /v1/api-key` on `origin` until `accept` holds; resolves with the milliseconds it took (or fails). */
 async function until(
@@ -69,8 +49,8 @@ async function until(
 ): Promise<number> {
   const started = performance.now();
   for (;;) {
-    const answer = await api(origin, key, 'GET', '/v1/api-key');
-    const code = (answer.body.error as { code?: unknown } | undefined)?.code;
+    const answer = await apiRequest<{ error?: { code?: unknown } }>(origin, key, 'GET', '/v1/api-key');
+    const code = answer.body.error?.code;
     if (accept({ status: answer.status, code })) return performance.now() - started;
     if (performance.now() - started > 5 * PROPAGATION_MS) {
       assert.fail(`no change after ${5 * PROPAGATION_MS} ms: ${answer.status} ${String(code)}`);
@@ -82,17 +62,13 @@ async function until(
 before(async () => {
   if (skip) return;
   buildServer();
-  const schemaUrl = `${databaseUrl}${databaseUrl?.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  const database = openDatabase({ databaseUrl: schemaUrl });
-  await withSchemaLock(databaseUrl as string, async (client) => {
-    await client.query(`create schema ${schema}`);
-    await migrateToLatest(database.db);
-  });
+  schema = await createSharedSchema(databaseUrl as string);
+  const database = schema.database;
   const ctx = { ...serviceContext(database, systemClock), config: loadConfig({}) };
   const { account, admin } = await createAccountWithAdmin(ctx, {
     name: 'Acme Robotics',
     plan: 'pro',
-    adminEmail: `admin-${schema}@test.punchclock.test`,
+    adminEmail: `admin-${schema.name}@test.punchclock.test`,
     adminPassword: TEST_PASSWORD,
   });
   seeded.adminEmail = admin.email;
@@ -104,7 +80,7 @@ before(async () => {
     ctx,
     account.id,
     {
-      email: `owner-${schema}@test.punchclock.test`,
+      email: `owner-${schema.name}@test.punchclock.test`,
       name: 'Olivia Owner',
       role: 'administrator',
       credential: { kind: 'password', password: TEST_PASSWORD },
@@ -115,9 +91,8 @@ before(async () => {
   seeded.ownerKey = (
     await createApiKey(ctx, account.id, { name: 'Payroll sync', scopes: ['*'], createdBy: owner.user.id })
   ).key;
-  await database.close();
 
-  const env = serverProcessEnv({ DATABASE_URL: schemaUrl, REDIS_URL: redisUrl });
+  const env = serverProcessEnv({ DATABASE_URL: schema.url, REDIS_URL: redisUrl });
   servers.push(await startServerProcess(env));
   servers.push(await startServerProcess(env));
 });
@@ -125,9 +100,7 @@ before(async () => {
 after(async () => {
   if (skip) return;
   await Promise.all(servers.map((server) => stopServerProcess(server)));
-  await withSchemaLock(databaseUrl as string, (client) =>
-    client.query(`drop schema if exists ${schema} cascade`),
-  );
+  await schema?.drop();
 });
 
 test('invite a manager who approves a card; a key owner deactivated and reassigned, seen on a second process', {
@@ -136,21 +109,29 @@ test('invite a manager who approves a card; a key owner deactivated and reassign
 }, async (t) => {
   const [a, b] = servers;
   assert.ok(a && b);
-  const location = await api(a.url, seeded.fullKey, 'POST', '/v1/locations', { name: 'Union Station' });
-  const employee = await api(a.url, seeded.fullKey, 'POST', '/v1/employees', {
+  const location = await apiRequest(a.url, seeded.fullKey, 'POST', '/v1/locations', {
+    name: 'Union Station',
+  });
+  const employee = await apiRequest(a.url, seeded.fullKey, 'POST', '/v1/employees', {
     firstName: 'Maria',
     lastName: 'Lopez',
     locationIds: [location.body.id],
   });
   assert.equal(employee.status, 201);
-  await api(a.url, seeded.fullKey, 'POST', '/v1/employees', { firstName: 'James', lastName: 'Okafor' });
-  const clockIn = await api(a.url, seeded.fullKey, 'POST', '/v1/punches', {
+  await apiRequest(a.url, seeded.fullKey, 'POST', '/v1/employees', {
+    firstName: 'James',
+    lastName: 'Okafor',
+  });
+  const clockIn = await apiRequest(a.url, seeded.fullKey, 'POST', '/v1/punches', {
     employeeId: employee.body.id,
     type: 'in',
     at: new Date(Date.now() - 3 * 3600_000).toISOString(),
   });
   assert.equal(clockIn.status, 201, JSON.stringify(clockIn.body));
-  await api(a.url, seeded.fullKey, 'POST', '/v1/punches', { employeeId: employee.body.id, type: 'out' });
+  await apiRequest(a.url, seeded.fullKey, 'POST', '/v1/punches', {
+    employeeId: employee.body.id,
+    type: 'out',
+  });
 
   const browser = await launchBrowser();
   try {
@@ -163,7 +144,7 @@ test('invite a manager who approves a card; a key owner deactivated and reassign
     await adminPage.getByRole('button', { name: '+ Invite user' }).click();
     const invite = adminPage.locator('dialog#invite-user');
     await invite.getByLabel('Name').fill('Grace Manager');
-    await invite.getByLabel('Email').fill(`grace-${schema}@test.punchclock.test`);
+    await invite.getByLabel('Email').fill(`grace-${schema?.name}@test.punchclock.test`);
     await invite.getByLabel('Role').selectOption('manager');
     await invite.getByLabel('Union Station').check();
     await invite.getByRole('button', { name: 'Invite user' }).click();
@@ -190,7 +171,12 @@ test('invite a manager who approves a card; a key owner deactivated and reassign
     await managerPage.getByRole('heading', { level: 1, name: seeded.employeeName }).waitFor();
     await managerPage.getByRole('button', { name: 'Approve' }).click();
     await managerPage.getByText('Approved', { exact: true }).first().waitFor();
-    const cards = await api(b.url, seeded.fullKey, 'GET', `/v1/time-cards?employeeId=${employee.body.id}`);
+    const cards = await apiRequest(
+      b.url,
+      seeded.fullKey,
+      'GET',
+      `/v1/time-cards?employeeId=${employee.body.id}`,
+    );
     const [card] = cards.body.data as { approved: boolean; approvedBy: string | null }[];
     assert.equal(card?.approved, true);
     assert.match(card?.approvedBy ?? '', /^usr_/);
@@ -201,7 +187,7 @@ test('invite a manager who approves a card; a key owner deactivated and reassign
     assert.equal(await managerPage.getByRole('link', { name: 'API keys' }).count(), 0);
 
     // The owner's key works on process B (and B has it cached) before the change.
-    assert.equal((await api(b.url, seeded.ownerKey, 'GET', '/v1/api-key')).status, 200);
+    assert.equal((await apiRequest(b.url, seeded.ownerKey, 'GET', '/v1/api-key')).status, 200);
 
     // The administrator deactivates the owner on A, leaving the keys: on B the key stops within a second.
     await adminPage.goto(`${a.url}/portal/team/users`);

@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { serviceContext } from '../helpers/app.js';
-import { withSchemaLock } from '../helpers/dialects.js';
 import {
   buildServer,
   type ServerProcess as Server,
@@ -15,6 +13,7 @@ import {
   startServerProcess as startServer,
   stopServerProcess as stopServer,
 } from '../helpers/server-process.js';
+import { createSharedSchema, type SharedSchema } from '../helpers/shared-schema.js';
 
 /**
  * Scale-out mode for real: two server processes started the way `npm start` starts them (node dist/main.js), one
@@ -30,7 +29,7 @@ async function get(url: string, key: string): Promise<{ status: number; body: Re
 }
 
 describe('two server processes behave as one service', { skip }, () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  let schema: SharedSchema | undefined;
   const servers: Server[] = [];
   let accountId = '';
   let fullKey = '';
@@ -38,24 +37,18 @@ describe('two server processes behave as one service', { skip }, () => {
 
   before(async () => {
     buildServer();
-    const schemaUrl = `${databaseUrl}${databaseUrl?.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    const database = openDatabase({ databaseUrl: schemaUrl });
-    // Created and migrated under the lock the other test helpers take (see test/helpers/dialects.ts).
-    await withSchemaLock(databaseUrl as string, async (client) => {
-      await client.query(`create schema ${schema}`);
-      await migrateToLatest(database.db);
-    });
+    schema = await createSharedSchema(databaseUrl as string);
+    const { database } = schema;
     const ctx = serviceContext(database, systemClock);
     const { account, admin: user } = await createAccountWithAdmin(ctx, {
       name: 'Scale-out Co',
       plan: 'pro',
-      adminEmail: `scale-${schema}@test.punchclock.test`,
+      adminEmail: `scale-${schema.name}@test.punchclock.test`,
     });
     accountId = account.id;
     fullKey = (await createApiKey(ctx, accountId, { name: 'Full', scopes: ['*'], createdBy: user.id })).key;
-    await database.close();
 
-    env = serverProcessEnv({ DATABASE_URL: schemaUrl, REDIS_URL: redisUrl });
+    env = serverProcessEnv({ DATABASE_URL: schema.url, REDIS_URL: redisUrl });
     // One after the other: the second finds the migrations applied.
     servers.push(await startServer(env));
     servers.push(await startServer(env));
@@ -63,9 +56,7 @@ describe('two server processes behave as one service', { skip }, () => {
 
   after(async () => {
     await Promise.all(servers.map((server) => stopServer(server)));
-    await withSchemaLock(databaseUrl as string, (client) =>
-      client.query(`drop schema if exists ${schema} cascade`),
-    );
+    await schema?.drop();
   });
 
   const cli = (...args: string[]) => {

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type DatabaseHandle, migrateToLatest, openDatabase } from '../../src/db/database.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
 import { createAccountWithAdmin } from '../../src/platform/accounts/service.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { serviceContext } from '../helpers/app.js';
-import { withSchemaLock } from '../helpers/dialects.js';
 import {
   buildServer,
   type ServerProcess as Server,
@@ -15,6 +13,7 @@ import {
   startServerProcess as startServer,
   stopServerProcess as stopServer,
 } from '../helpers/server-process.js';
+import { apiRequest, createSharedSchema, type SharedSchema } from '../helpers/shared-schema.js';
 
 /**
  * The owner binding of API keys across processes (issue 13): two server processes as `npm start` runs them, one
@@ -30,16 +29,10 @@ interface Answer {
   body: { id?: string; createdBy?: string; error?: { code: string } };
 }
 
-async function request(url: string, key: string, method = 'GET', body?: unknown): Promise<Answer> {
-  const response = await fetch(url, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Answer['body'] };
+/** A request to a server's full URL (`${server.url}/v1/...`). */
+function request(url: string, key: string, method = 'GET', body?: unknown): Promise<Answer> {
+  const { origin, pathname } = new URL(url);
+  return apiRequest<Answer['body']>(origin, key, method, pathname, body);
 }
 
 /** Polls GET /v1/api-key on `server` until it answers `status`; fails if that takes a second or more. */
@@ -60,7 +53,7 @@ async function answersWithinOneSecond(
 }
 
 describe('a key owner deactivated on one process is refused by the other within 1 second', { skip }, () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  let schema: SharedSchema;
   const servers: Server[] = [];
   let database: DatabaseHandle;
   let accountId = '';
@@ -69,40 +62,33 @@ describe('a key owner deactivated on one process is refused by the other within 
 
   before(async () => {
     buildServer();
-    const schemaUrl = `${databaseUrl}${databaseUrl?.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    database = openDatabase({ databaseUrl: schemaUrl });
-    await withSchemaLock(databaseUrl as string, async (client) => {
-      await client.query(`create schema ${schema}`);
-      await migrateToLatest(database.db);
-    });
+    schema = await createSharedSchema(databaseUrl as string);
+    database = schema.database;
     const ctx = serviceContext(database, systemClock);
     const { account, admin } = await createAccountWithAdmin(ctx, {
       name: 'Owner Binding Co',
       plan: 'pro',
-      adminEmail: `owners-${schema}@test.punchclock.test`,
+      adminEmail: `owners-${schema.name}@test.punchclock.test`,
     });
     accountId = account.id;
     adminId = admin.id;
     adminKey = (await createApiKey(ctx, accountId, { name: 'Admin', scopes: ['*'], createdBy: admin.id }))
       .key;
 
-    const env = serverProcessEnv({ DATABASE_URL: schemaUrl, REDIS_URL: redisUrl });
+    const env = serverProcessEnv({ DATABASE_URL: schema.url, REDIS_URL: redisUrl });
     servers.push(await startServer(env));
     servers.push(await startServer(env));
   });
 
   after(async () => {
     await Promise.all(servers.map((server) => stopServer(server)));
-    await database?.close();
-    await withSchemaLock(databaseUrl as string, (client) =>
-      client.query(`drop schema if exists ${schema} cascade`),
-    );
+    await schema?.drop();
   });
 
   test('deactivate → 401 api_key_owner_inactive, reactivate → 200, deactivate again, reassign → 200', async () => {
     const [a, b] = servers as [Server, Server];
     const invited = await request(`${a.url}/v1/users`, adminKey, 'POST', {
-      email: `second-${schema}@test.punchclock.test`,
+      email: `second-${schema.name}@test.punchclock.test`,
       name: 'Second Admin',
       role: 'administrator',
     });
