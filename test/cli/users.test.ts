@@ -5,6 +5,7 @@ import { type App, buildApp } from '../../src/app.js';
 import { withServices } from '../../src/cli/services.js';
 import { loadConfig } from '../../src/config.js';
 import { createApiKey } from '../../src/platform/api-keys/service.js';
+import type { User } from '../../src/platform/users/schema.js';
 import { openConfiguredDatabase } from '../../src/server.js';
 import type { TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/dialects.js';
@@ -19,19 +20,8 @@ import {
   runWith,
 } from './harness.js';
 
-interface UserJson {
-  id: string;
-  object: string;
-  email: string;
-  name: string;
-  role: string;
-  active: boolean;
-  managedLocationIds: string[];
-  managedGroupIds: string[];
-  lastSignInAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A user as the CLI prints it: the API's object. */
+type UserJson = User;
 interface ChangedUserJson {
   user: UserJson;
   keys: { reassigned: KeyJson[]; revoked: KeyJson[] } | null;

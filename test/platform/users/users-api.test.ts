@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { fromDbJson } from '../../../src/db/columns.js';
+import type { User as UserObject } from '../../../src/platform/users/schema.js';
 import { describePasswordLink, INVITATION_LINK_TTL_MS } from '../../../src/platform/users/service.js';
 import { call, createTestAccount, createTestKey } from '../../helpers/app.js';
 import { DIALECTS } from '../../helpers/dialects.js';
@@ -8,20 +9,8 @@ import { describeEachDialect } from '../../helpers/each-dialect.js';
 import { describeListContract } from '../../helpers/list-suite.js';
 import { addUser, assertApiError } from '../../helpers/security-suite.js';
 
-type User = {
-  id: string;
-  object: string;
-  email: string;
-  name: string;
-  role: string;
-  active: boolean;
-  managedLocationIds: string[];
-  managedGroupIds: string[];
-  lastSignInAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  invitation?: { url: string; expiresAt: string };
-};
+/** A user as the API answers; its creation adds the invitation, once. */
+type User = UserObject & { invitation?: { url: string; expiresAt: string } };
 type List<T> = {
   object: string;
   data: T[];
