@@ -130,6 +130,7 @@ for (const dialect of DIALECTS) {
             'lastUsedAt',
             'name',
             'object',
+            'ownerActive',
             'rateLimitPerMinute',
             'replacedBy',
             'scopes',
