@@ -179,6 +179,11 @@ test('Settings and Team in the browser; a manager sees Team but not Settings', {
     await managerPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
 
     // The manager approves Maria's card, unapproves it through its dialog with a reason, and approves it again.
+    // While Maria is on the clock her card cannot be approved: the page says why.
+    await managerPage.goto(`${origin}/portal/team/${maria.id}`);
+    await managerPage.getByRole('button', { name: 'Approve time card' }).click();
+    await managerPage.getByText(/is still open \(on the clock since/).waitFor();
+    await call(t, 'POST', '/v1/punches', { key: account.key, body: { employeeId: maria.id, type: 'out' } });
     await managerPage.goto(`${origin}/portal/team/${maria.id}`);
     await managerPage.getByRole('button', { name: 'Approve time card' }).click();
     await managerPage.getByText('The time card is approved').waitFor();

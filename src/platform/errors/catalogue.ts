@@ -214,6 +214,12 @@ export const ERROR_CATALOGUE = {
     description:
       'The change falls inside an approved time card of the employee (for a pay schedule change: of anyone); unapprove the card first.',
   },
+  time_entry_open: {
+    status: 409,
+    type: 'invalid_request_error',
+    description:
+      'The employee is on the clock with an entry that runs into the time card’s pay period; approve the card once the entry ends.',
+  },
   not_pending: {
     status: 409,
     type: 'invalid_request_error',

@@ -24,7 +24,8 @@ export const timeCardRoutes = resourceModule(TIME_CARDS, (routes, ctx) => {
     {
       access: 'write',
       description:
-        'Marks the card approved, recording the calling key as `approvedBy`. From then on the employee’s time inside the pay period is frozen: creating a punch there, creating, changing or deleting a time entry there, and approving time off there are refused with 409 `time_card_approved` until the card is unapproved. Approving an approved card changes nothing.',
+        'Marks the card approved, recording the calling key as `approvedBy`. From then on the employee’s time inside the pay period is frozen: creating a punch there, creating, changing or deleting a time entry there, and approving time off there are refused with 409 `time_card_approved` until the card is unapproved. While the employee is on the clock with an entry that runs into the period, the card cannot be approved (409 `time_entry_open`: an open entry counts up to now, so the card would still grow). Approving an approved card changes nothing.',
+      errors: ['time_entry_open'],
       response: TimeCardSchema,
     },
     (request, { accountId, keyId }) => timeCards.approveTimeCard(ctx, accountId, request.params.id, keyId),

@@ -1,7 +1,7 @@
 import { fromDbBoolean } from '../../db/columns.js';
 import type { Db, PayPeriodRow, TimeCardRow } from '../../db/tables.js';
 import type { ServiceContext } from '../../platform/context.js';
-import { notFound } from '../../platform/errors/api-error.js';
+import { ApiError, notFound } from '../../platform/errors/api-error.js';
 import type { PageRequest } from '../../platform/pagination/keyset.js';
 import { pageOf } from '../../platform/pagination/keyset.js';
 import type { Page } from '../../platform/pagination/respond.js';
@@ -18,7 +18,11 @@ import type { AccountSchedule } from '../pay-schedule/schema.js';
 import { loadAccountSchedule } from '../pay-schedule/service.js';
 import { assertFilterObjectsExist } from '../references.js';
 import { lockEmployee } from '../time-entries/clock-state.js';
-import { listEmployeeEntriesOverlapping, listEntriesOverlapping } from '../time-entries/repository.js';
+import {
+  findOpenTimeEntry,
+  listEmployeeEntriesOverlapping,
+  listEntriesOverlapping,
+} from '../time-entries/repository.js';
 import { type TimeEntry, toTimeEntry } from '../time-entries/schema.js';
 import { listApprovedTimeOff } from '../time-off/repository.js';
 import {
@@ -401,9 +405,28 @@ export function approveTimeCard(
   id: string,
   actor: string,
 ): Promise<TimeCard> {
-  return changeApproval(ctx, accountId, id, (trx, card, now) =>
-    repo.approveCard(trx, accountId, card.id, actor, now),
-  );
+  return changeApproval(ctx, accountId, id, async (trx, card, now) => {
+    if (card.approved !== 1) await assertNoOpenEntry(trx, accountId, card);
+    await repo.approveCard(trx, accountId, card.id, actor, now);
+  });
+}
+
+/**
+ * An open entry counts up to now, so a card approved while one runs into its period would keep growing, and the
+ * freeze would then refuse the clock-out: 409 time_entry_open until the entry ends (runs under the employee's lock).
+ */
+async function assertNoOpenEntry(trx: Db, accountId: string, card: TimeCardRow): Promise<void> {
+  const open = await findOpenTimeEntry(trx, accountId, card.employee_id);
+  if (!open) return;
+  const period = await loadPayPeriodRow(trx, accountId, card.pay_period_id);
+  const { timeZone } = await loadAccountSchedule(trx, accountId);
+  const periodEndIso = new Date(localDayStartMs(addDays(period.end_date, 1), timeZone)).toISOString();
+  if (open.start_at < periodEndIso) {
+    throw new ApiError(
+      'time_entry_open',
+      `Time entry ${open.id} of employee ${card.employee_id} is still open (on the clock since ${open.start_at}); approve the card once it ends.`,
+    );
+  }
 }
 
 /**
