@@ -7,6 +7,7 @@ import {
   type Actor,
   deactivateUser,
   disposeOfUserKeys,
+  getUser,
   inviteUser,
   listAllUsers,
   reactivateUser,
@@ -164,11 +165,9 @@ export function userPages(portal: FastifyInstance, ctx: AppContext): void {
     const session = administratorOf(request);
     const body = request.body;
     const role = formText(body, 'role');
-    const current = (await listAllUsers(ctx, session.account.id)).find(
-      (user) => user.id === request.params.userId,
-    );
+    const current = await attempt(() => getUser(ctx, session.account.id, request.params.userId));
     // The keys choice is for a demotion only: saving an administrator's name must not move their keys.
-    const demoted = current?.role === 'administrator' && role !== 'administrator';
+    const demoted = 'value' in current && current.value.role === 'administrator' && role !== 'administrator';
     const result = await attempt(() =>
       updateUser(
         ctx,
